@@ -1,0 +1,36 @@
+# The two commands of the README:
+#   make run   installs everything and starts the dashboard on the demo database
+#   make test  installs the test dependencies and runs the whole test suite
+# Dependencies are pinned in constraints.txt (regenerate with `make lock`).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test install install-test lock lint clean
+
+run: install
+	$(BIN)/ehospital-dashboard serve --port $(PORT)
+
+test: install-test
+	$(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/ruff check .
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+
+install-test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+
+lock: $(BIN)/python
+	$(BIN)/python -m pip freeze --exclude-editable --exclude ehospital-dashboard > constraints.txt
+
+clean:
+	rm -rf $(VENV) data artifacts

@@ -1,0 +1,2 @@
+"""The registration database contract, the counting rules in SQL, the analytics store and
+the aggregate queries. Nothing here imports Streamlit."""

@@ -1,0 +1,143 @@
+"""The dashboard's configuration: one typed object, read in one place.
+
+The app and the command line read the same sources, later ones winning:
+
+1. defaults (the demo SQLite file under ``data/``);
+2. ``.streamlit/secrets.toml`` — Streamlit's ``st.connection`` convention:
+   ``[connections.registrations] url = "…"`` for the registration database,
+   ``[connections.analytics] url = "…"`` for the analytics store,
+   ``[dashboard]`` for the other settings below;
+3. the environment: ``REGISTRATIONS_DB_URL``, ``ANALYTICS_DB_URL``;
+4. command-line flags (``--db``, ``--store``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from data_access.errors import ConfigurationError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_DB_NAME = "demo-registrations.sqlite"
+
+
+@dataclass(frozen=True)
+class Settings:
+    source_url: str
+    """SQLAlchemy URL of the registration database (read-only for the dashboard)."""
+    store_url: str
+    """SQLAlchemy URL of the analytics store the dashboard owns."""
+    data_dir: Path
+    lookback_days: int = 7
+    """Days before the newest data that every incremental refresh re-aggregates."""
+
+    @property
+    def demo_path(self) -> Path:
+        return self.data_dir / DEMO_DB_NAME
+
+    @property
+    def uses_demo(self) -> bool:
+        return self.source_url == sqlite_url(self.demo_path)
+
+    def with_source(self, url_or_path: str | None) -> Settings:
+        if not url_or_path:
+            return self
+        source = as_url(url_or_path)
+        store = self.store_url
+        if self.store_is_default:
+            store = default_store_url(self.data_dir, source)
+        return replace(self, source_url=source, store_url=store)
+
+    def with_store(self, url_or_path: str | None) -> Settings:
+        if not url_or_path:
+            return self
+        return replace(self, store_url=as_url(url_or_path), store_is_default=False)
+
+    store_is_default: bool = True
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def as_url(url_or_path: str) -> str:
+    """A database URL; a bare file path means a SQLite file."""
+    text = url_or_path.strip()
+    if "://" in text:
+        try:
+            make_url(text)
+        except ArgumentError as exc:
+            raise ConfigurationError(
+                f"'{text}' is not a database URL ({exc}); use e.g. "
+                "postgresql+psycopg://user@host/dbname or a path to a SQLite file"
+            ) from None
+        return text
+    return sqlite_url(Path(text).expanduser().resolve())
+
+
+def default_store_url(data_dir: Path, source_url: str) -> str:
+    """The analytics store of a source: one embedded file per source, never shared."""
+    if source_url == sqlite_url(data_dir / DEMO_DB_NAME):
+        return sqlite_url(data_dir / "analytics-demo.sqlite")
+    digest = hashlib.sha256(source_url.encode()).hexdigest()[:12]
+    return sqlite_url(data_dir / f"analytics-{digest}.sqlite")
+
+
+def _read_secrets(path: Path) -> Mapping[str, object]:
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(f"{path} is not valid TOML: {exc}") from None
+
+
+def _section(data: Mapping[str, object], *keys: str) -> Mapping[str, object]:
+    node: object = data
+    for key in keys:
+        node = node.get(key, {}) if isinstance(node, Mapping) else {}
+    return node if isinstance(node, Mapping) else {}
+
+
+def load_settings(
+    *,
+    db: str | None = None,
+    store: str | None = None,
+    secrets_path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("EHOSPITAL_DATA_DIR", PROJECT_ROOT / "data")).expanduser().resolve()
+    secrets = _read_secrets(secrets_path or PROJECT_ROOT / ".streamlit" / "secrets.toml")
+    dashboard = _section(secrets, "dashboard")
+
+    lookback = dashboard.get("lookback_days", 7)
+    if not isinstance(lookback, int) or lookback < 0:
+        raise ConfigurationError(
+            f"[dashboard] lookback_days must be a whole number of days ≥ 0, not {lookback!r}"
+        )
+
+    demo_url = sqlite_url(data_dir / DEMO_DB_NAME)
+    settings = Settings(
+        source_url=demo_url,
+        store_url=default_store_url(data_dir, demo_url),
+        data_dir=data_dir,
+        lookback_days=lookback,
+    )
+    source_secret = _section(secrets, "connections", "registrations").get("url")
+    store_secret = _section(secrets, "connections", "analytics").get("url")
+    settings = settings.with_source(str(source_secret) if source_secret else None)
+    settings = settings.with_store(str(store_secret) if store_secret else None)
+    settings = settings.with_source(env.get("REGISTRATIONS_DB_URL"))
+    settings = settings.with_store(env.get("ANALYTICS_DB_URL"))
+    settings = settings.with_source(db)
+    settings = settings.with_store(store)
+    return settings

@@ -1,0 +1,355 @@
+"""Build and refresh the analytics store from the registration database.
+
+All aggregation runs in the source database (SQL from :mod:`data_access.rules`); only the
+aggregates travel. A refresh writes inside one transaction of the store, so readers see
+either the previous state or the new one, never a half-written refresh; an interrupted
+refresh leaves the previous state in place.
+
+Incremental refresh re-aggregates:
+- every day whose raw row count in the source differs from the count seen last time
+  (late rows, deleted rows), found with one cheap GROUP BY on the timestamp;
+- the last ``lookback_days`` days before the newest data, for rows changed in place;
+- the days between the previous refresh and now (a timestamp that was in the future then
+  may be valid now);
+- always: the rows with a missing, unreadable or future timestamp.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from data_access import contract as src
+from data_access import store as st
+from data_access.contract import OPTIONAL_TABLES, REQUIRED_TABLES
+from data_access.engines import describe
+from data_access.errors import ContractError
+from data_access.rules import (
+    COUNTED,
+    FLAG_COLUMNS,
+    RowWindow,
+    calendar_day,
+    classified_registrations,
+)
+
+IST = ZoneInfo("Asia/Kolkata")
+CHUNK_DAYS = 31
+
+Progress = Callable[[int, int, str], None]
+DETAIL_KEYS = ("facility_id", "day", "channel", "visit_type", "gender", "age_band")
+SUMMED = ("abha_linked", *FLAG_COLUMNS)
+
+
+def ist_now() -> datetime:
+    """The present moment in IST, without a zone, as the contract stores times."""
+    return datetime.now(IST).replace(tzinfo=None, microsecond=0)
+
+
+@dataclass
+class RefreshReport:
+    full: bool
+    refreshed_at: datetime
+    ranges: list[tuple[date, date]] = field(default_factory=list)
+    registrations: int = 0
+    excluded_rows: int = 0
+    seconds: float = 0.0
+
+    @property
+    def days(self) -> int:
+        return sum((last - first).days + 1 for first, last in self.ranges)
+
+
+def present_tables(engine: sa.Engine) -> set[str]:
+    inspector = sa.inspect(engine)
+    return {n.lower() for n in inspector.get_table_names()} | {
+        n.lower() for n in inspector.get_view_names()
+    }
+
+
+def require_contract_tables(engine: sa.Engine) -> set[str]:
+    tables = present_tables(engine)
+    missing = [t for t in REQUIRED_TABLES if t not in tables]
+    if missing:
+        raise ContractError(
+            f"{describe(engine.url)} has no table {', '.join(missing)}: it is not a "
+            "registration database of the contract (see docs/contract.md); "
+            "run 'ehospital-dashboard check' for details"
+        )
+    return tables
+
+
+# --- what changed --------------------------------------------------------------------------
+def source_day_counts(conn: sa.Connection) -> dict[date | None, int]:
+    """Raw rows per calendar day of registered_at (None: missing or unreadable)."""
+    r = src.opd_registrations
+    day = calendar_day(r.c.registered_at).label("day")
+    rows = conn.execute(sa.select(day, sa.func.count().label("n")).group_by(day))
+    return {d: int(n) for d, n in rows}
+
+
+def _stored_day_counts(conn: sa.Connection) -> dict[date | None, int]:
+    t = st.source_day_rows
+    return {d: int(n) for d, n in conn.execute(sa.select(t.c.day, t.c.rows))}
+
+
+def _state(conn: sa.Connection) -> dict[str, str]:
+    t = st.refresh_state
+    return {k: v for k, v in conn.execute(sa.select(t.c.key, t.c.value))}
+
+
+def days_to_refresh(
+    source_counts: dict[date | None, int],
+    stored_counts: dict[date | None, int],
+    *,
+    previous_now: datetime | None,
+    now: datetime,
+    lookback_days: int,
+) -> set[date]:
+    today = now.date()
+    changed = {
+        d
+        for d in set(source_counts) | set(stored_counts)
+        if d is not None and d <= today and source_counts.get(d) != stored_counts.get(d)
+    }
+    past_days = [d for d in source_counts if d is not None and d <= today]
+    if past_days:
+        newest = max(past_days)
+        changed |= {newest - timedelta(days=k) for k in range(lookback_days + 1)}
+    if previous_now is not None:
+        day = previous_now.date()
+        while day <= today:
+            changed.add(day)
+            day += timedelta(days=1)
+    return changed
+
+
+def day_ranges(days: Iterable[date], max_len: int = CHUNK_DAYS) -> list[tuple[date, date]]:
+    """Contiguous closed ranges covering ``days``, none longer than ``max_len`` days."""
+    ranges: list[tuple[date, date]] = []
+    for day in sorted(set(days)):
+        if ranges:
+            first, last = ranges[-1]
+            if day == last + timedelta(days=1) and (day - first).days < max_len:
+                ranges[-1] = (first, day)
+                continue
+        ranges.append((day, day))
+    return ranges
+
+
+# --- aggregation in the source ---------------------------------------------------------------
+def aggregate_window(
+    conn: sa.Connection, window: RowWindow, now: datetime
+) -> tuple[list[dict], list[dict]]:
+    """The window's counted registrations at detail grain, and its excluded rows by kind."""
+    c = classified_registrations(window, now).c
+    keys = [c.status, *(c[k] for k in DETAIL_KEYS)]
+    stmt = sa.select(
+        *keys,
+        sa.func.count().label("registrations"),
+        *(sa.func.sum(c[name]).label(name) for name in SUMMED),
+    ).group_by(*keys)
+    detail: list[dict] = []
+    excluded: dict[tuple[date | None, str | None, str], int] = defaultdict(int)
+    for row in conn.execute(stmt).mappings():
+        if row["status"] == COUNTED:
+            record = {k: row[k] for k in DETAIL_KEYS}
+            record["registrations"] = int(row["registrations"])
+            record.update({name: int(row[name] or 0) for name in SUMMED})
+            detail.append(record)
+        else:
+            excluded[(row["day"], row["facility_id"], row["status"])] += int(row["registrations"])
+    excluded_rows = [
+        {"day": d, "facility_id": f, "kind": kind, "rows": n}
+        for (d, f, kind), n in excluded.items()
+    ]
+    return detail, excluded_rows
+
+
+# --- writing the store -------------------------------------------------------------------------
+def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict], batch: int = 50_000) -> None:
+    for i in range(0, len(rows), batch):
+        conn.execute(table.insert(), rows[i : i + batch])
+
+
+def _delete_days(conn: sa.Connection, first: date, last: date) -> None:
+    for table in (st.summary_detail, st.summary_daily, st.quality_excluded):
+        conn.execute(table.delete().where(table.c.day.between(first, last)))
+
+
+def _rebuild_daily(conn: sa.Connection, first: date, last: date) -> None:
+    d = st.summary_detail
+    summed = ("registrations", *SUMMED)
+    select = (
+        sa.select(d.c.facility_id, d.c.day, *(sa.func.sum(d.c[n]).label(n) for n in summed))
+        .where(d.c.day.between(first, last))
+        .group_by(d.c.facility_id, d.c.day)
+    )
+    conn.execute(st.summary_daily.insert().from_select(["facility_id", "day", *summed], select))
+
+
+def _parse_day(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value  # type: ignore[return-value]
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _copy_reference_tables(source: sa.Connection, store: sa.Connection, tables: set[str]) -> None:
+    """Districts, facilities, staff and enrolments: small tables, copied whole."""
+    d, f = src.districts, src.facilities
+    store.execute(st.dim_districts.delete())
+    _insert(store, st.dim_districts, [dict(r) for r in source.execute(sa.select(d)).mappings()])
+
+    store.execute(st.dim_facilities.delete())
+    go_live_text = sa.cast(f.c.ehospital_go_live, sa.Text).label("ehospital_go_live")
+    columns = [c for c in f.c if c.name != "ehospital_go_live"]
+    rows = []
+    for r in source.execute(sa.select(*columns, go_live_text)).mappings():
+        row = dict(r)
+        row["ehospital_go_live"] = _parse_day(row["ehospital_go_live"])
+        rows.append(row)
+    _insert(store, st.dim_facilities, rows)
+
+    store.execute(st.dim_facility_staff.delete())
+    if "facility_staff" in tables:
+        s = src.facility_staff
+        _insert(
+            store, st.dim_facility_staff, [dict(r) for r in source.execute(sa.select(s)).mappings()]
+        )
+
+    store.execute(st.enrolments_daily.delete())
+    if "abha_enrolments" in tables:
+        e = src.abha_enrolments
+        stmt = sa.select(
+            e.c.facility_id,
+            e.c.enrolled_on.label("day"),
+            sa.func.sum(e.c.enrolments).label("enrolments"),
+        ).group_by(e.c.facility_id, e.c.enrolled_on)
+        _insert(
+            store,
+            st.enrolments_daily,
+            [
+                {**dict(r), "enrolments": int(r["enrolments"] or 0)}
+                for r in source.execute(stmt).mappings()
+                if r["day"] is not None
+            ],
+        )
+
+
+def _write_state(conn: sa.Connection, values: dict[str, str]) -> None:
+    t = st.refresh_state
+    conn.execute(t.delete().where(t.c.key.in_(list(values))))
+    conn.execute(t.insert(), [{"key": k, "value": v} for k, v in values.items()])
+
+
+def _windows(ranges: list[tuple[date, date]]) -> Iterator[tuple[RowWindow, str]]:
+    for first, last in ranges:
+        label = first.isoformat() if first == last else f"{first:%Y-%m-%d}…{last:%Y-%m-%d}"
+        yield RowWindow(first_day=first, last_day=last), label
+    yield RowWindow(invalid=True), "invalid timestamps"
+
+
+def refresh(
+    source: sa.Engine,
+    store: sa.Engine,
+    *,
+    full: bool = False,
+    lookback_days: int = 7,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> RefreshReport:
+    """Bring the analytics store up to date with the source. See the module docstring."""
+    started = time.perf_counter()
+    now = now or ist_now()
+    tables = require_contract_tables(source)
+    st.ensure_store(store)
+
+    with source.connect() as sconn, store.begin() as wconn:
+        source_counts = source_day_counts(sconn)
+        state = _state(wconn)
+        previous_now = datetime.fromisoformat(state["now"]) if "now" in state else None
+        full = full or previous_now is None or state.get("source") != describe(source.url)
+        if full:
+            days = {d for d in source_counts if d is not None and d <= now.date()}
+            for table in (st.summary_detail, st.summary_daily, st.quality_excluded):
+                wconn.execute(table.delete())
+        else:
+            days = days_to_refresh(
+                source_counts,
+                _stored_day_counts(wconn),
+                previous_now=previous_now,
+                now=now,
+                lookback_days=lookback_days,
+            )
+        ranges = day_ranges(days)
+        report = RefreshReport(full=full, refreshed_at=now, ranges=ranges)
+        if not full:
+            for first, last in ranges:
+                _delete_days(wconn, first, last)
+        t = st.quality_excluded
+        wconn.execute(t.delete().where(t.c.day.is_(None)))
+
+        total = len(ranges) + 2
+        for done, (window, label) in enumerate(_windows(ranges)):
+            if progress:
+                progress(done, total, label)
+            detail, excluded = aggregate_window(sconn, window, now)
+            _insert(wconn, st.summary_detail, detail)
+            _insert(wconn, st.quality_excluded, excluded)
+            report.registrations += sum(r["registrations"] for r in detail)
+            report.excluded_rows += sum(r["rows"] for r in excluded)
+        for first, last in ranges:
+            _rebuild_daily(wconn, first, last)
+
+        if progress:
+            progress(total - 1, total, "facilities, districts, staff, enrolments")
+        _copy_reference_tables(sconn, wconn, tables)
+
+        wconn.execute(st.source_day_rows.delete())
+        _insert(
+            wconn, st.source_day_rows, [{"day": d, "rows": n} for d, n in source_counts.items()]
+        )
+        _write_state(
+            wconn,
+            {
+                "now": now.isoformat(),
+                "refreshed_at": ist_now().isoformat(),
+                "source": describe(source.url),
+                "source_rows": str(sum(source_counts.values())),
+                "optional_tables": json.dumps(sorted(set(OPTIONAL_TABLES) & tables)),
+            },
+        )
+    if progress:
+        progress(total, total, "done")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def store_is_stale(source: sa.Engine, store: sa.Engine, now: datetime | None = None) -> bool:
+    """True when the store is missing, or the source has rows it has not seen."""
+    if not st.store_is_built(store):
+        return True
+    now = now or ist_now()
+    with store.connect() as conn:
+        state = _state(conn)
+    if state.get("source") != describe(source.url):
+        return True
+    r = src.opd_registrations
+    previous_now = datetime.fromisoformat(state["now"])
+    with source.connect() as conn:
+        rows = conn.execute(sa.select(sa.func.count()).select_from(r)).scalar()
+        became_valid = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(r)
+            .where(r.c.registered_at > previous_now, r.c.registered_at <= now)
+        ).scalar()
+    return str(rows) != state.get("source_rows") or bool(became_valid)

@@ -1,0 +1,333 @@
+"""The counting rules of the contract, defined once, in SQL.
+
+Every figure — the analytics tables built by ``refresh``, ``figures --source`` and the
+data-quality counts — is computed from :func:`classified_registrations`, which turns raw
+``opd_registrations`` rows into one row each with its *status* and its normalised
+breakdown values. What "ABHA-linked", "duplicate", "unknown facility" and "invalid
+timestamp" mean is written here and nowhere else.
+
+Engine differences (SQLite keeps timestamps as text, PostgreSQL as ``timestamp``; SQLite
+has no regular expressions) are handled by the small SQL constructs at the top of this
+module, each compiled per dialect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from data_access.contract import CHANNELS, GENDERS, VISIT_TYPES, facilities, opd_registrations
+
+# --- statuses of a raw row ---------------------------------------------------------------
+COUNTED = "counted"
+DUPLICATE = "duplicate"
+UNKNOWN_FACILITY = "unknown_facility"
+INVALID_TIMESTAMP = "invalid_timestamp"
+EXCLUDED_STATUSES = (DUPLICATE, UNKNOWN_FACILITY, INVALID_TIMESTAMP)
+
+# --- flags on counted registrations --------------------------------------------------------
+FLAG_COLUMNS = (
+    "before_go_live",
+    "malformed_abha",
+    "nonstandard_channel",
+    "nonstandard_visit_type",
+    "nonstandard_gender",
+)
+
+OTHER = "other"
+UNKNOWN = "unknown"
+
+AGE_BANDS: tuple[tuple[str, int | None, int | None], ...] = (
+    ("0-4", 0, 4),
+    ("5-14", 5, 14),
+    ("15-29", 15, 29),
+    ("30-44", 30, 44),
+    ("45-59", 45, 59),
+    ("60+", 60, 120),
+)
+AGE_BAND_LABELS = tuple(label for label, _, _ in AGE_BANDS) + (UNKNOWN,)
+
+
+# --- per-dialect SQL constructs ------------------------------------------------------------
+class readable_timestamp(FunctionElement[datetime]):
+    """The timestamp when the value is a readable one, else NULL."""
+
+    type = sa.DateTime()
+    inherit_cache = True
+
+
+@compiles(readable_timestamp, "sqlite")
+def _readable_timestamp_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    # SQLite stores timestamps as text; strftime() gives NULL for text it cannot read.
+    (arg,) = element.clauses
+    return f"strftime('%Y-%m-%d %H:%M:%f', {compiler.process(arg, **kw)})"
+
+
+@compiles(readable_timestamp)
+def _readable_timestamp_default(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    (arg,) = element.clauses
+    return compiler.process(arg, **kw)
+
+
+class calendar_day(FunctionElement[date]):
+    """The calendar day (IST, as stored) of a timestamp; NULL when unreadable."""
+
+    type = sa.Date()
+    inherit_cache = True
+
+
+@compiles(calendar_day, "sqlite")
+def _calendar_day_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    (arg,) = element.clauses
+    return f"date({compiler.process(arg, **kw)})"
+
+
+@compiles(calendar_day)
+def _calendar_day_default(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    (arg,) = element.clauses
+    return f"CAST({compiler.process(arg, **kw)} AS DATE)"
+
+
+class is_fourteen_digits(FunctionElement[bool]):
+    """True when the text is exactly 14 ASCII digits."""
+
+    type = sa.Boolean()
+    inherit_cache = True
+
+
+@compiles(is_fourteen_digits, "sqlite")
+def _fourteen_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    (arg,) = element.clauses
+    value = compiler.process(arg, **kw)
+    return f"(length({value}) = 14 AND {value} NOT GLOB '*[^0-9]*')"
+
+
+@compiles(is_fourteen_digits)
+def _fourteen_default(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    (arg,) = element.clauses
+    return f"({compiler.process(arg, **kw)} ~ '^[0-9]{{14}}$')"
+
+
+class binary_order(FunctionElement[str]):
+    """A text value compared byte by byte, so ties break the same way on every engine."""
+
+    type = sa.Text()
+    inherit_cache = True
+
+
+@compiles(binary_order, "postgresql")
+def _binary_order_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    (arg,) = element.clauses
+    return f'({compiler.process(arg, **kw)} COLLATE "C")'
+
+
+@compiles(binary_order)
+def _binary_order_default(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    (arg,) = element.clauses
+    return compiler.process(arg, **kw)
+
+
+# --- normalisation (rules 4 and 5) -----------------------------------------------------------
+def _folded(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    return sa.func.lower(sa.func.trim(column))
+
+
+def normalised_channel(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    folded = _folded(column)
+    return sa.case(*((folded == c, c) for c in CHANNELS), else_=OTHER)
+
+
+def normalised_visit_type(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    folded = _folded(column)
+    return sa.case(*((folded == v, v) for v in VISIT_TYPES), else_=OTHER)
+
+
+def normalised_gender(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    folded = _folded(column)
+    return sa.case(*((folded == g.lower(), g) for g in GENDERS), else_=UNKNOWN)
+
+
+def gender_is_nonstandard(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+    """A gender outside M/F/O. A missing gender (NULL or blank) is allowed by the contract."""
+    folded = _folded(column)
+    return sa.and_(
+        column.is_not(None),
+        folded != "",
+        folded.not_in([g.lower() for g in GENDERS]),
+    )
+
+
+def age_band(column: sa.ColumnElement[int]) -> sa.ColumnElement[str]:
+    whens = [(column.between(low, high), label) for label, low, high in AGE_BANDS]
+    return sa.case(*whens, else_=UNKNOWN)
+
+
+def cleaned_abha(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    """The ABHA number with spaces and hyphens removed (rule 5)."""
+    return sa.func.replace(sa.func.replace(column, " ", ""), "-", "")
+
+
+def abha_linked(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+    """ABHA-linked: the cleaned abha_number is exactly 14 digits."""
+    return sa.and_(column.is_not(None), is_fourteen_digits(cleaned_abha(column)))
+
+
+def abha_malformed(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+    """A non-empty abha_number that is not 14 digits once cleaned: counted as not linked."""
+    cleaned = cleaned_abha(column)
+    return sa.and_(column.is_not(None), cleaned != "", sa.not_(is_fourteen_digits(cleaned)))
+
+
+# --- which rows a query looks at --------------------------------------------------------------
+@dataclass(frozen=True)
+class RowWindow:
+    """Which raw rows a classification run looks at.
+
+    ``days`` (a closed range) picks the rows whose timestamp falls on those days; with
+    ``invalid=True`` the window is instead the rows whose timestamp is missing, unreadable
+    or in the future. The rows sharing a registration_id with those are always looked at
+    as well, so a duplicate is recognised whatever day its first copy is on.
+    """
+
+    first_day: date | None = None
+    last_day: date | None = None
+    invalid: bool = False
+
+    @classmethod
+    def all_rows(cls) -> RowWindow:
+        return cls()
+
+    @property
+    def is_everything(self) -> bool:
+        return self.first_day is None and self.last_day is None and not self.invalid
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min)
+
+
+def classified_registrations(window: RowWindow, now: datetime) -> sa.Subquery:
+    """Every raw row in ``window`` with its status, its day and normalised values.
+
+    Columns: status, day (NULL for an invalid timestamp), facility_id (as recorded),
+    channel, visit_type, gender, age_band, department, abha_linked (0/1) and the
+    FLAG_COLUMNS (0/1). Status is decided in this order: a second copy of a
+    registration_id is a DUPLICATE (the copy kept is the one with a valid timestamp,
+    earliest first, ties broken byte-wise on the other columns); the kept copy is
+    UNKNOWN_FACILITY when its facility is not in ``facilities``, else INVALID_TIMESTAMP
+    when its timestamp is missing, unreadable or after ``now``, else COUNTED.
+    """
+    r = opd_registrations
+    ts = readable_timestamp(r.c.registered_at)
+    now_param = sa.bindparam("now", now, type_=sa.DateTime)
+
+    source = sa.select(r)
+    if not window.is_everything:
+        if window.invalid:
+            in_window = sa.or_(
+                r.c.registered_at.is_(None),
+                ts.is_(None),
+                r.c.registered_at > now_param,
+            )
+        else:
+            conditions = []
+            if window.first_day is not None:
+                conditions.append(r.c.registered_at >= _day_start(window.first_day))
+            if window.last_day is not None:
+                conditions.append(
+                    r.c.registered_at < _day_start(window.last_day + timedelta(days=1))
+                )
+            in_window = sa.and_(*conditions)
+        ids_in_window = sa.select(r.c.registration_id).where(in_window)
+        source = source.where(r.c.registration_id.in_(ids_in_window))
+    raw = source.subquery("raw")
+
+    raw_ts = readable_timestamp(raw.c.registered_at)
+    raw_valid = sa.and_(raw_ts.is_not(None), raw_ts <= now_param)
+    copy_number = (
+        sa.func.row_number()
+        .over(
+            partition_by=raw.c.registration_id,
+            order_by=[
+                sa.case((raw_valid, 0), else_=1),
+                *(
+                    sa.nulls_last(key)
+                    for key in (
+                        raw_ts,
+                        binary_order(raw.c.facility_id),
+                        binary_order(raw.c.channel),
+                        binary_order(raw.c.visit_type),
+                        binary_order(raw.c.abha_number),
+                        binary_order(raw.c.gender),
+                        raw.c.age_years,
+                        binary_order(raw.c.department),
+                    )
+                ),
+            ],
+        )
+        .label("copy_number")
+    )
+    ranked = sa.select(raw, copy_number, raw_valid.label("ts_valid")).subquery("ranked")
+
+    f = facilities
+    day = calendar_day(ranked.c.registered_at)
+    status = sa.case(
+        (ranked.c.copy_number > 1, DUPLICATE),
+        (f.c.facility_id.is_(None), UNKNOWN_FACILITY),
+        (sa.not_(ranked.c.ts_valid), INVALID_TIMESTAMP),
+        else_=COUNTED,
+    )
+
+    def flag(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+        return sa.case((condition, 1), else_=0)
+
+    classified = (
+        sa.select(
+            status.label("status"),
+            sa.case((ranked.c.ts_valid, day), else_=sa.null()).label("day"),
+            ranked.c.facility_id,
+            normalised_channel(ranked.c.channel).label("channel"),
+            normalised_visit_type(ranked.c.visit_type).label("visit_type"),
+            normalised_gender(ranked.c.gender).label("gender"),
+            age_band(ranked.c.age_years).label("age_band"),
+            ranked.c.department,
+            flag(abha_linked(ranked.c.abha_number)).label("abha_linked"),
+            flag(sa.and_(f.c.ehospital_go_live.is_not(None), day < f.c.ehospital_go_live)).label(
+                "before_go_live"
+            ),
+            flag(abha_malformed(ranked.c.abha_number)).label("malformed_abha"),
+            flag(normalised_channel(ranked.c.channel) == OTHER).label("nonstandard_channel"),
+            flag(normalised_visit_type(ranked.c.visit_type) == OTHER).label(
+                "nonstandard_visit_type"
+            ),
+            flag(gender_is_nonstandard(ranked.c.gender)).label("nonstandard_gender"),
+        )
+        .select_from(ranked.outerjoin(f, f.c.facility_id == ranked.c.facility_id))
+        .subquery("classified")
+    )
+    return _restrict_to_window(classified, window)
+
+
+def _restrict_to_window(classified: sa.Subquery, window: RowWindow) -> sa.Subquery:
+    """Keep the rows that belong to the window by their own day.
+
+    The rows of other days that were read only to recognise duplicates belong to another
+    window and are left out here, so that each raw row is classified in exactly one window.
+    """
+    if window.is_everything:
+        return classified
+    c = classified.c
+    if window.invalid:
+        condition = c.day.is_(None)
+    else:
+        parts = [c.day.is_not(None)]
+        if window.first_day is not None:
+            parts.append(c.day >= window.first_day)
+        if window.last_day is not None:
+            parts.append(c.day <= window.last_day)
+        condition = sa.and_(*parts)
+    return sa.select(classified).where(condition).subquery("in_window")

@@ -1,0 +1,188 @@
+"""The analytics store: summary tables the dashboard owns and reads.
+
+Kept apart from the registration database the way DHIS2 keeps its analytics tables apart
+from its transaction tables. ``refresh`` builds them from the source with aggregate
+queries; every page reads only these. All figures in them already follow the counting
+rules (see :mod:`data_access.rules`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from data_access.rules import FLAG_COLUMNS
+
+STORE = sa.MetaData()
+
+_counts = ("registrations", "abha_linked", *FLAG_COLUMNS)
+
+
+def _count_columns() -> list[sa.Column[int]]:
+    return [sa.Column(name, sa.Integer, nullable=False, default=0) for name in _counts]
+
+
+summary_detail = sa.Table(
+    "summary_registrations_detail",
+    STORE,
+    sa.Column("facility_id", sa.Text, primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("channel", sa.Text, primary_key=True),
+    sa.Column("visit_type", sa.Text, primary_key=True),
+    sa.Column("gender", sa.Text, primary_key=True),
+    sa.Column("age_band", sa.Text, primary_key=True),
+    *_count_columns(),
+)
+"""Counted registrations at (facility, day, channel, visit type, gender, age band) grain."""
+
+summary_daily = sa.Table(
+    "summary_registrations_daily",
+    STORE,
+    sa.Column("facility_id", sa.Text, primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    *_count_columns(),
+    sa.Index("ix_summary_registrations_daily_day", "day"),
+)
+"""The detail summed over its breakdowns: what most pages need, ~40 times smaller."""
+
+quality_excluded = sa.Table(
+    "quality_excluded_rows",
+    STORE,
+    sa.Column("day", sa.Date),
+    sa.Column("facility_id", sa.Text),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Index("ix_quality_excluded_rows_day", "day"),
+)
+"""Raw rows kept out of every figure, by kind (duplicate, unknown_facility,
+invalid_timestamp). ``day`` is NULL for an invalid timestamp, ``facility_id`` as recorded."""
+
+enrolments_daily = sa.Table(
+    "enrolments_daily",
+    STORE,
+    sa.Column("facility_id", sa.Text, primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("enrolments", sa.Integer, nullable=False),
+)
+
+dim_districts = sa.Table(
+    "dim_districts",
+    STORE,
+    sa.Column("lgd_code", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name_en", sa.Text, nullable=False),
+    sa.Column("name_hi", sa.Text),
+    sa.Column("division", sa.Text),
+    sa.Column("state", sa.Text),
+)
+
+dim_facilities = sa.Table(
+    "dim_facilities",
+    STORE,
+    sa.Column("facility_id", sa.Text, primary_key=True),
+    sa.Column("name_en", sa.Text, nullable=False),
+    sa.Column("name_hi", sa.Text),
+    sa.Column("facility_type", sa.Text, nullable=False),
+    sa.Column("district_lgd", sa.Integer, nullable=False),
+    sa.Column("block", sa.Text),
+    sa.Column("latitude", sa.Float),
+    sa.Column("longitude", sa.Float),
+    sa.Column("ehospital_go_live", sa.Date),
+)
+
+dim_facility_staff = sa.Table(
+    "dim_facility_staff",
+    STORE,
+    sa.Column("facility_id", sa.Text, nullable=False),
+    sa.Column("cadre", sa.Text, nullable=False),
+    sa.Column("sanctioned_or_working", sa.Integer, nullable=False),
+    sa.Column("hpr_registered", sa.Integer, nullable=False),
+)
+
+calendar_days = sa.Table(
+    "calendar_days",
+    STORE,
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("iso_week_start", sa.Date, nullable=False),
+    sa.Column("month_start", sa.Date, nullable=False),
+    sa.Column("quarter_start", sa.Date, nullable=False),
+    sa.Column("fy_start", sa.Date, nullable=False),
+)
+"""Each day with the first day of its ISO week, month, quarter and Indian financial year,
+so that every engine buckets time the same way with a plain join."""
+
+source_day_rows = sa.Table(
+    "source_day_rows",
+    STORE,
+    sa.Column("day", sa.Date),
+    sa.Column("rows", sa.Integer, nullable=False),
+)
+"""Raw rows per calendar day in the source at the last refresh: how a later refresh sees
+which days changed. ``day`` NULL holds rows whose timestamp is missing or unreadable."""
+
+refresh_state = sa.Table(
+    "refresh_state",
+    STORE,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+CALENDAR_FIRST_DAY = date(2010, 4, 1)
+CALENDAR_LAST_DAY = date(2040, 3, 31)
+
+
+def fy_start(day: date) -> date:
+    """First day (1 April) of the Indian financial year that holds ``day``."""
+    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def bucket_start(day: date, grain: str) -> date:
+    """First day of the day's ISO week, month, quarter or Indian financial year."""
+    if grain == "day":
+        return day
+    if grain == "week":
+        return day - timedelta(days=day.weekday())
+    if grain == "month":
+        return day.replace(day=1)
+    if grain == "quarter":
+        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    if grain == "fy":
+        return fy_start(day)
+    raise ValueError(f"unknown grain {grain!r}")
+
+
+def calendar_rows(first: date = CALENDAR_FIRST_DAY, last: date = CALENDAR_LAST_DAY) -> list[dict]:
+    rows = []
+    day = first
+    while day <= last:
+        rows.append(
+            {
+                "day": day,
+                "iso_week_start": bucket_start(day, "week"),
+                "month_start": bucket_start(day, "month"),
+                "quarter_start": bucket_start(day, "quarter"),
+                "fy_start": bucket_start(day, "fy"),
+            }
+        )
+        day += timedelta(days=1)
+    return rows
+
+
+def ensure_store(engine: sa.Engine) -> None:
+    """Create the store's tables the first time; fill the calendar once."""
+    STORE.create_all(engine)
+    with engine.begin() as conn:
+        has_calendar = conn.execute(sa.select(sa.func.count()).select_from(calendar_days)).scalar()
+        if not has_calendar:
+            conn.execute(calendar_days.insert(), calendar_rows())
+
+
+def store_is_built(engine: sa.Engine) -> bool:
+    inspector = sa.inspect(engine)
+    if not all(inspector.has_table(t.name) for t in STORE.sorted_tables):
+        return False
+    with engine.connect() as conn:
+        done = conn.execute(
+            sa.select(refresh_state.c.value).where(refresh_state.c.key == "refreshed_at")
+        ).scalar()
+    return done is not None

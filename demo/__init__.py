@@ -1,0 +1,1 @@
+"""The demo: reference data and the generator that seeds a demo registration database."""

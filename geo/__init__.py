@@ -1,0 +1,1 @@
+"""District boundaries and the spatial checks the map relies on."""

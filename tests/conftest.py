@@ -1,0 +1,220 @@
+"""Shared fixtures: a source database on each engine, an analytics store.
+
+PostgreSQL tests use the server on 127.0.0.1:5432 (user postgres, trust auth), each test in
+a database of its own that is dropped afterwards. Without that server they are skipped
+with the reason, except under CI=true, where a skip would hide a gap and so fails.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from data_access.contract import source_metadata
+
+PG_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _postgres_unavailable() -> str | None:
+    engine = sa.create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means: no server to test against
+        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {str(exc).splitlines()[0]}"
+    finally:
+        engine.dispose()
+    return None
+
+
+def require_postgres() -> None:
+    reason = _postgres_unavailable()
+    if reason:
+        if IN_CI:
+            pytest.fail(f"CI=true and {reason}: PostgreSQL tests must run in CI")
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
+    require_postgres()
+    name = f"ehd_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine_name(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def empty_source_url(engine_name: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """An empty registration database with the contract's tables, keys left out so that
+    it can hold every kind of dirty row, on the engine under test."""
+    if engine_name == "sqlite":
+        url = f"sqlite:///{tmp_path / 'source.sqlite'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    engine = sa.create_engine(url)
+    source_metadata(with_keys=False).create_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def store_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'analytics.sqlite'}"
+
+
+# --- a worked example: hand-built rows whose every figure is worked out by hand -------------
+F1, F2, F_UNKNOWN = "IN2200000001", "IN2200000002", "IN2299999999"
+
+
+def _row(rid, facility, at, abha=None, channel="counter", visit="new", gender="F", age=30):
+    return {
+        "registration_id": rid,
+        "facility_id": facility,
+        "registered_at": at,
+        "abha_number": abha,
+        "channel": channel,
+        "visit_type": visit,
+        "department": "Medicine",
+        "gender": gender,
+        "age_years": age,
+    }
+
+
+def worked_example_rows() -> list[dict]:
+    from datetime import datetime as dt
+
+    return [
+        # F1 (go-live 10-01-2025), all in January 2025
+        _row("r1", F1, dt(2025, 1, 15, 9), "00123456789012"),  # linked
+        _row("r2", F1, dt(2025, 1, 15, 10), "00-1234-5678-9012", " Scan_Share ", "New", "f ", 5),
+        _row("r3", F1, dt(2025, 1, 15, 11), "91-5437-3083", "COUNTER", "follow_up", "M", 70),
+        _row("r3", F1, dt(2025, 1, 15, 11), "91-5437-3083", "COUNTER", "follow_up", "M", 70),
+        _row("r4", F1, dt(2025, 1, 16, 9), None, "walk-in", "FOLLOWUP", "X", None),
+        _row("r5", F1, dt(2025, 1, 5, 9)),  # five days before go-live
+        _row("r6", F_UNKNOWN, dt(2025, 1, 15, 9), "00123456789013"),
+        _row("r7", None, dt(2025, 1, 15, 9)),
+        _row("r8", F2, dt(2036, 1, 1, 9), "00123456789014"),  # a clock in the future
+        _row("r9", F2, None),
+        _row("r10", F2, dt(2025, 1, 16, 12), "0012345678901"),  # 13 digits
+        _row("r10", F2, dt(2025, 1, 17, 12), "0012345678901", "online"),  # re-synced copy
+        _row("r12", F2, dt(2025, 1, 16, 8), "   "),  # blank: not linked, not malformed
+        _row("r13", F2, dt(2025, 2, 3, 10), "0012 3456 7890 15", gender=None),  # February
+    ]
+
+
+# What the rows above must give, worked out by hand (period: January 2025):
+WORKED_JANUARY = {
+    # counted: r1 r2 r3 r4 r5 at F1; r10 (first copy) and r12 at F2
+    "F1": {"opd_registrations": 5, "abha_linked": 2},  # r1, r2 (hyphens removed)
+    "F2": {"opd_registrations": 2, "abha_linked": 0},
+    "quality": {
+        "duplicate": 2,  # r3's second copy, r10's copy of the 17th
+        "unknown_facility": 2,  # r6 (not in facilities), r7 (NULL)
+        "invalid_timestamp": 2,  # r8 (2036), r9 (NULL); SQLite adds an unreadable one
+        "before_go_live": 1,  # r5
+        "malformed_abha": 2,  # r3 (10 digits), r10 (13 digits)
+        "nonstandard_channel": 1,  # r4 walk-in
+        "nonstandard_visit_type": 1,  # r4 FOLLOWUP
+        "nonstandard_gender": 1,  # r4 X
+    },
+}
+
+
+def write_worked_example(url: str) -> None:
+    from datetime import date
+
+    engine = sa.create_engine(url)
+    md = source_metadata(with_keys=False)
+    with engine.begin() as conn:
+        conn.execute(
+            md.tables["districts"].insert(),
+            [
+                {
+                    "lgd_code": 414,
+                    "name_en": "Bastar",
+                    "name_hi": "बस्तर",
+                    "division": "Bastar",
+                    "state": "Chhattisgarh",
+                },
+                {
+                    "lgd_code": 416,
+                    "name_en": "Dakshin Bastar Dantewada",
+                    "name_hi": "दक्षिण बस्तर दंतेवाड़ा",
+                    "division": "Bastar",
+                    "state": "Chhattisgarh",
+                },
+                {
+                    "lgd_code": 649,
+                    "name_en": "Sukma",
+                    "name_hi": "सुकमा",
+                    "division": "Bastar",
+                    "state": "Chhattisgarh",
+                },  # a district with no facility
+            ],
+        )
+        conn.execute(
+            md.tables["facilities"].insert(),
+            [
+                {
+                    "facility_id": F1,
+                    "name_en": "District Hospital Test",
+                    "name_hi": "जिला चिकित्सालय",
+                    "facility_type": "DH",
+                    "district_lgd": 414,
+                    "block": "Jagdalpur",
+                    "latitude": 19.08,
+                    "longitude": 82.03,
+                    "ehospital_go_live": date(2025, 1, 10),
+                },
+                {
+                    "facility_id": F2,
+                    "name_en": "CHC Test",
+                    "name_hi": None,
+                    "facility_type": "CHC",
+                    "district_lgd": 416,
+                    "block": None,
+                    "latitude": None,
+                    "longitude": None,
+                    "ehospital_go_live": None,
+                },
+            ],
+        )
+        conn.execute(md.tables["opd_registrations"].insert(), worked_example_rows())
+        if engine.dialect.name == "sqlite":
+            # SQLite keeps timestamps as text; a replica can hold text no clock wrote.
+            conn.execute(
+                sa.text(
+                    "INSERT INTO opd_registrations (registration_id, facility_id, registered_at,"
+                    " channel, visit_type) VALUES ('r14', :f, 'not recorded', 'counter', 'new')"
+                ),
+                {"f": F2},
+            )
+    engine.dispose()
+
+
+@pytest.fixture
+def worked_source_url(empty_source_url: str) -> str:
+    write_worked_example(empty_source_url)
+    return empty_source_url

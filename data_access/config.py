@@ -7,7 +7,9 @@ The app and the command line read the same sources, later ones winning:
    ``[connections.registrations] url = "…"`` for the registration database,
    ``[connections.analytics] url = "…"`` for the analytics store,
    ``[dashboard]`` for the other settings below;
-3. the environment: ``REGISTRATIONS_DB_URL``, ``ANALYTICS_DB_URL``;
+3. the environment: ``REGISTRATIONS_DB_URL``, ``ANALYTICS_DB_URL`` (and
+   ``EHOSPITAL_DATA_DIR`` for the folder of embedded files, ``EHOSPITAL_SECRETS_FILE``
+   for another secrets file);
 4. command-line flags (``--db``, ``--store``).
 """
 
@@ -74,7 +76,7 @@ def as_url(url_or_path: str) -> str:
     if "://" in text:
         try:
             make_url(text)
-        except ArgumentError as exc:
+        except (ArgumentError, ValueError) as exc:
             raise ConfigurationError(
                 f"'{text}' is not a database URL ({exc}); use e.g. "
                 "postgresql+psycopg://user@host/dbname or a path to a SQLite file"
@@ -116,7 +118,10 @@ def load_settings(
 ) -> Settings:
     env = os.environ if environ is None else environ
     data_dir = Path(env.get("EHOSPITAL_DATA_DIR", PROJECT_ROOT / "data")).expanduser().resolve()
-    secrets = _read_secrets(secrets_path or PROJECT_ROOT / ".streamlit" / "secrets.toml")
+    default_secrets = env.get(
+        "EHOSPITAL_SECRETS_FILE", PROJECT_ROOT / ".streamlit" / "secrets.toml"
+    )
+    secrets = _read_secrets(Path(secrets_path or default_secrets))
     dashboard = _section(secrets, "dashboard")
 
     lookback = dashboard.get("lookback_days", 7)

@@ -17,8 +17,12 @@ STATEMENT_TIMEOUT_MS = 120_000
 
 
 def describe(url: str | URL) -> str:
-    """A URL fit to print: the password hidden."""
-    return make_url(url).render_as_string(hide_password=True)
+    """A URL fit to print: the password hidden, a read-only SQLite file shown by its path."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() == "sqlite" and database.startswith("file:"):
+        return f"sqlite:///{database.removeprefix('file:')}"
+    return parsed.render_as_string(hide_password=True)
 
 
 def _sqlite_path(url: URL) -> Path | None:
@@ -47,7 +51,7 @@ def source_engine(url: str) -> sa.Engine:
     """The registration database, opened so that nothing can be written to it."""
     try:
         parsed = make_url(url)
-    except sa.exc.ArgumentError as exc:
+    except (sa.exc.ArgumentError, ValueError) as exc:
         raise DatabaseUnavailable(f"'{url}' is not a database URL: {exc}") from None
     if parsed.get_backend_name() == "sqlite":
         path = _sqlite_path(parsed)

@@ -1,0 +1,1 @@
+"""Figures and statistics as pure functions of counts. No Streamlit, no SQL."""

@@ -1,0 +1,1 @@
+"""The ehospital-dashboard command line."""

@@ -1,0 +1,336 @@
+"""``ehospital-dashboard``: the command line.
+
+Every figure the dashboard shows can be had here and checked. The commands read the
+same configuration as the app (see :mod:`data_access.config`). A problem the user can act
+on ends the command with one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import click
+import pandas as pd
+import sqlalchemy as sa
+
+from data_access import queries
+from data_access.config import PROJECT_ROOT, Settings, load_settings
+from data_access.contract import check_contract
+from data_access.engines import describe, source_engine, store_engine
+from data_access.errors import BadFilter, DashboardError
+from data_access.refresh import RefreshReport, refresh, store_is_stale
+from metrics.adoption import with_adoption_rate
+
+PROG = "ehospital-dashboard"
+BY_CHOICES = ("facility", "district", "facility_type", "channel", "month")
+FORMATS = ("table", "csv", "json")
+
+
+# --- shared plumbing ---------------------------------------------------------------------------
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int, str], None]]:
+    """A progress callback drawing a bar on stderr (stdout stays clean for data)."""
+    state: dict[str, object] = {}
+
+    def update(done: int, total: int, item: str) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = click.progressbar(
+                length=total, label=label, file=sys.stderr, show_pos=True, width=30
+            )
+            bar.__enter__()
+            state["bar"] = bar
+            state["done"] = 0
+        step = done - int(state["done"])  # type: ignore[arg-type]
+        if step > 0:
+            bar.update(step, current_item=item)  # type: ignore[attr-defined]
+            state["done"] = done
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)  # type: ignore[attr-defined]
+
+
+def _settings(db: str | None, store: str | None = None) -> Settings:
+    return load_settings(db=db, store=store)
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def ensure_store(settings: Settings, *, quiet: bool = False) -> sa.Engine:
+    """The analytics store, refreshed first when it is missing or behind the source."""
+    source = source_engine(settings.source_url)
+    store = store_engine(settings.store_url)
+    if store_is_stale(source, store):
+        if not quiet:
+            _say(f"Refreshing the analytics tables from {describe(source.url)} …")
+        with progress_bar("refresh") as bar:
+            refresh(source, store, lookback_days=settings.lookback_days, progress=bar)
+    source.dispose()
+    return store
+
+
+def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
+    if fmt == "json":
+        records = json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+    else:
+        click.echo(frame.to_string(index=False) if not frame.empty else "(no rows)")
+
+
+def _parse_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadFilter(f"{option} '{value}' is not a date; write it as YYYY-MM-DD") from None
+
+
+# --- commands ------------------------------------------------------------------------------------
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ehospital-dashboard", prog_name=PROG)
+def cli() -> None:
+    """OPD registrations and ABHA adoption in Bastar division, from the command line."""
+
+
+db_option = click.option(
+    "--db",
+    metavar="URL",
+    help="Registration database: a SQLAlchemy URL or a SQLite file path "
+    "(default: REGISTRATIONS_DB_URL, then .streamlit/secrets.toml, then the demo).",
+)
+store_option = click.option(
+    "--store", metavar="URL", help="Analytics store URL (default: a SQLite file under data/)."
+)
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True
+)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Where to write it.")
+@click.option("--seed", type=int, default=2025, show_default=True)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def demo(out: Path | None, seed: int, force: bool) -> None:
+    """Write the calibrated demo registration database (SQLite)."""
+    from demo.generator import generate_demo
+
+    target = out or _settings(None).demo_path
+    if target.exists() and not force:
+        raise DashboardError(f"{target} exists; pass --force to overwrite it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with progress_bar("demo") as bar:
+        summary = generate_demo(target, seed=seed, force=force, progress=bar)
+    _say(
+        f"Wrote {target}: {summary.registration_rows:,} registration rows, "
+        f"{summary.facilities} facilities, in {summary.seconds:.0f} s."
+    )
+
+
+@cli.command(name="refresh")
+@db_option
+@store_option
+@click.option("--full", is_flag=True, help="Rebuild every analytics table from scratch.")
+@click.option("--lookback-days", type=click.IntRange(min=0), default=None)
+def refresh_command(
+    db: str | None, store: str | None, full: bool, lookback_days: int | None
+) -> None:
+    """Bring the analytics tables up to date (incremental unless --full)."""
+    settings = _settings(db, store)
+    source, store_db = source_engine(settings.source_url), store_engine(settings.store_url)
+    lookback = settings.lookback_days if lookback_days is None else lookback_days
+    with progress_bar("refresh") as bar:
+        report: RefreshReport = refresh(
+            source, store_db, full=full, lookback_days=lookback, progress=bar
+        )
+    kind = "full" if report.full else "incremental"
+    _say(
+        f"{kind} refresh of {report.days} day(s): {report.registrations:,} registrations "
+        f"counted, {report.excluded_rows:,} rows excluded, in {report.seconds:.1f} s "
+        f"→ {describe(store_db.url)}"
+    )
+
+
+@cli.command()
+@db_option
+def check(db: str | None) -> None:
+    """Check a database against the contract and summarise it."""
+    settings = _settings(db)
+    source = source_engine(settings.source_url)
+    problems = check_contract(source)
+    blocking = [p for p in problems if p.required]
+    if blocking:
+        click.echo(f"{describe(source.url)} does not follow the registration database contract:")
+        for problem in blocking:
+            click.echo(f"  - {problem}")
+        click.echo("See docs/contract.md for the tables and columns the dashboard reads.")
+        sys.exit(1)
+    store = ensure_store(settings)
+    state = queries.store_state(store)
+    first, last = queries.data_span(store)
+    dq = queries.data_quality_counts(store)
+    totals = queries.registration_counts(store, queries.Period(first, last)) if first else None
+    click.echo(f"Registration database: {describe(source.url)}")
+    click.echo(f"  districts:      {len(queries.districts(store))}")
+    click.echo(f"  facilities:     {len(queries.facilities(store))}")
+    click.echo(f"  raw rows:       {int(state.get('source_rows', 0)):,}")
+    if totals is not None:
+        click.echo(f"  registrations:  {int(totals['opd_registrations'].iloc[0]):,} counted")
+        click.echo(f"  ABHA-linked:    {int(totals['abha_linked'].iloc[0]):,}")
+        click.echo(f"  date range:     {first:%d-%m-%Y} to {last:%d-%m-%Y}")
+    for problem in problems:
+        click.echo(f"  note: {problem}")
+    click.echo("Data quality (rows):")
+    for kind, rows in dq.itertuples(index=False):
+        click.echo(f"  {kind:<24}{rows:>10,}")
+
+
+@cli.command()
+@db_option
+@store_option
+@click.option("--from", "from_", metavar="YYYY-MM-DD", help="First day (default: first in data).")
+@click.option("--to", "to", metavar="YYYY-MM-DD", help="Last day, included (default: last).")
+@click.option("--district", "districts", multiple=True, type=int, metavar="LGD")
+@click.option("--facility", "facilities", multiple=True, metavar="HFR_ID")
+@click.option("--by", type=click.Choice(BY_CHOICES), default=None, help="Group the figures.")
+@format_option
+@click.option(
+    "--source", "from_source", is_flag=True, help="Compute straight from the registration table."
+)
+def figures(
+    db: str | None,
+    store: str | None,
+    from_: str | None,
+    to: str | None,
+    districts: Sequence[int],
+    facilities: Sequence[str],
+    by: str | None,
+    fmt: str,
+    from_source: bool,
+) -> None:
+    """OPD registrations, ABHA-linked and the ABHA share, per group."""
+    settings = _settings(db, store)
+    start, end = _parse_day(from_, "--from"), _parse_day(to, "--to")
+    if start and end and start > end:
+        raise BadFilter(f"--from {start} is after --to {end}; swap them")
+    store_db = ensure_store(settings)
+    scope = queries.Scope.of(districts, facilities)
+    queries.check_scope(store_db, scope)
+    first, last = queries.data_span(store_db)
+    period = queries.Period(start or first or date.today(), end or last or date.today())
+    grain = "month" if by == "month" else None
+    breakdown = [by] if by and by != "month" else []
+    if from_source:
+        source = source_engine(settings.source_url)
+        frame = queries.source_registration_counts(source, period, scope, breakdown, grain)
+    else:
+        frame = queries.registration_counts(store_db, period, scope, breakdown, grain)
+    if grain:
+        frame = frame.rename(columns={"period_start": "month"})
+        frame["month"] = [d.strftime("%Y-%m") for d in frame["month"]]
+    frame = with_adoption_rate(frame)
+    if fmt == "table":
+        frame = _readable(frame, store_db)
+    _print_frame(frame, fmt)
+
+
+def _readable(frame: pd.DataFrame, store: sa.Engine) -> pd.DataFrame:
+    """Names beside codes, and the share as a percentage, for reading on a terminal."""
+    out = frame.copy()
+    if "facility_id" in out:
+        names = queries.facilities(store).set_index("facility_id")["name_en"]
+        out.insert(1, "facility", out["facility_id"].map(names))
+    if "district_lgd" in out:
+        names = queries.districts(store).set_index("lgd_code")["name_en"]
+        out.insert(1, "district", out["district_lgd"].map(names))
+    out["abha_share"] = out["abha_share"].map(lambda s: "–" if pd.isna(s) else f"{s:.1%}")
+    return out
+
+
+@cli.command(name="data-quality")
+@db_option
+@store_option
+@click.option("--by-facility", is_flag=True, help="One row per facility and kind.")
+@format_option
+def data_quality(db: str | None, store: str | None, by_facility: bool, fmt: str) -> None:
+    """Counts of each kind of problem in the counting rules."""
+    settings = _settings(db, store)
+    store_db = ensure_store(settings)
+    frame = queries.data_quality_counts(store_db, by_facility=by_facility)
+    _print_frame(frame, fmt)
+
+
+@cli.command()
+@click.option("--port", type=int, default=8501, show_default=True)
+@db_option
+def serve(port: int, db: str | None) -> None:
+    """Start the dashboard; creates the demo database and analytics tables on first use."""
+    settings = _settings(db)
+    if settings.uses_demo and not settings.demo_path.exists():
+        from demo.generator import generate_demo
+
+        _say(f"First run: creating the demo registration database at {settings.demo_path}")
+        settings.demo_path.parent.mkdir(parents=True, exist_ok=True)
+        with progress_bar("demo") as bar:
+            generate_demo(settings.demo_path, progress=bar)
+    ensure_store(settings)
+    env = dict(os.environ)
+    if db:
+        env["REGISTRATIONS_DB_URL"] = settings.source_url
+    args = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py")]
+    args += ["--server.port", str(port)]
+    _say(f"Dashboard on http://localhost:{port}  (Ctrl-C stops it)")
+    sys.stdout.flush()
+    os.chdir(PROJECT_ROOT)
+    os.execve(sys.executable, args, env)
+
+
+# --- entry point ---------------------------------------------------------------------------------
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; problems end in one line on stderr and exit status 2."""
+    try:
+        result = cli.main(
+            args=list(argv) if argv is not None else None, prog_name=PROG, standalone_mode=False
+        )
+    except click.exceptions.Abort:
+        _say(f"{PROG}: interrupted")
+        return 130
+    except click.exceptions.UsageError as exc:
+        _say(f"{PROG}: {exc.format_message()} (see '{PROG} --help')")
+        return 2
+    except click.exceptions.ClickException as exc:
+        _say(f"{PROG}: {exc.format_message()}")
+        return 2
+    except DashboardError as exc:
+        _say(f"{PROG}: {exc}")
+        return 2
+    except FileExistsError as exc:
+        _say(f"{PROG}: {exc}")
+        return 2
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        _say(f"{PROG}: database error: {reason}")
+        return 2
+    except KeyboardInterrupt:
+        _say(f"{PROG}: interrupted")
+        return 130
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""The command line on each engine: figures, their agreement with the source, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import F1, F2, WORKED_JANUARY
+
+from cli.main import main
+
+JANUARY = ["--from", "2025-01-01", "--to", "2025-01-31"]
+
+
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EHOSPITAL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
+    monkeypatch.delenv("REGISTRATIONS_DB_URL", raising=False)
+    monkeypatch.delenv("ANALYTICS_DB_URL", raising=False)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def figures_json(capsys, url: str, *args: str) -> list[dict]:
+    code, out, err = run(capsys, "figures", "--db", url, "--format", "json", *args)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_figures_json_by_facility(worked_source_url: str, capsys) -> None:
+    rows = figures_json(capsys, worked_source_url, *JANUARY, "--by", "facility")
+    by_id = {r["facility_id"]: r for r in rows}
+    for fid, key in ((F1, "F1"), (F2, "F2")):
+        expected = WORKED_JANUARY[key]
+        assert by_id[fid]["opd_registrations"] == expected["opd_registrations"]
+        assert by_id[fid]["abha_linked"] == expected["abha_linked"]
+        share = expected["abha_linked"] / expected["opd_registrations"]
+        assert by_id[fid]["abha_share"] == pytest.approx(share, rel=1e-15)
+
+
+@pytest.mark.parametrize("by", [None, "facility", "district", "facility_type", "channel", "month"])
+def test_source_and_analytics_agree(worked_source_url: str, capsys, by: str | None) -> None:
+    extra = ["--by", by] if by else []
+    from_store = figures_json(capsys, worked_source_url, *extra)
+    from_source = figures_json(capsys, worked_source_url, *extra, "--source")
+    assert from_store == from_source
+    assert from_store, "the worked example has registrations"
+
+
+def test_filter_by_district_and_facility(worked_source_url: str, capsys) -> None:
+    rows = figures_json(capsys, worked_source_url, *JANUARY, "--district", "414")
+    assert [r["opd_registrations"] for r in rows] == [WORKED_JANUARY["F1"]["opd_registrations"]]
+    rows = figures_json(capsys, worked_source_url, *JANUARY, "--facility", F2)
+    assert [r["opd_registrations"] for r in rows] == [WORKED_JANUARY["F2"]["opd_registrations"]]
+
+
+def test_data_quality_command(worked_source_url: str, capsys) -> None:
+    code, out, err = run(capsys, "data-quality", "--db", worked_source_url, "--format", "json")
+    assert code == 0, err
+    counts = {r["kind"]: r["rows"] for r in json.loads(out)}
+    for kind, expected in WORKED_JANUARY["quality"].items():
+        if kind != "invalid_timestamp":
+            assert counts[kind] == expected, kind
+    assert counts["invalid_timestamp"] >= WORKED_JANUARY["quality"]["invalid_timestamp"]
+
+
+def test_check_summarises_a_good_database(worked_source_url: str, capsys) -> None:
+    code, out, _ = run(capsys, "check", "--db", worked_source_url)
+    assert code == 0
+    assert "facilities:     2" in out
+    assert "duplicate" in out
+
+
+def test_check_names_what_is_missing(tmp_path: Path, capsys) -> None:
+    import sqlite3
+
+    path = tmp_path / "partial.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE districts (lgd_code INTEGER, name_en TEXT)")
+    code, out, _ = run(capsys, "check", "--db", str(path))
+    assert code == 1
+    assert "districts.name_hi: column is missing" in out
+    assert "opd_registrations: required table is missing" in out
+
+
+def _one_line_error(code: int, out: str, err: str, *needles: str) -> None:
+    assert code == 2
+    assert "Traceback" not in out + err
+    lines = [line for line in err.splitlines() if line.startswith("ehospital-dashboard:")]
+    assert len(lines) == 1, err
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def test_bad_inputs_get_one_line_and_exit_2(worked_source_url: str, tmp_path: Path, capsys) -> None:
+    db = ["--db", worked_source_url]
+    cases = [
+        (["figures", *db, "--from", "2025-02-01", "--to", "2025-01-01"], ["after", "swap"]),
+        (["figures", *db, "--from", "01/02/2025"], ["not a date", "YYYY-MM-DD"]),
+        (["figures", *db, "--district", "999"], ["999"]),
+        (["figures", *db, "--facility", "IN2200000000"], ["IN2200000000"]),
+        (["figures", *db, "--district", "Bastar"], ["Bastar"]),
+        (["figures", "--db", str(tmp_path / "nowhere.sqlite")], ["does not exist"]),
+        (["figures", "--db", "postgresql+psycopg://postgres@127.0.0.1:1/x"], ["cannot open"]),
+        (["figures", "--db", "nosuchdriver://x"], ["nosuchdriver"]),
+        (["figures", *db, "--by", "ward"], ["ward"]),
+    ]
+    for args, needles in cases:
+        _one_line_error(*run(capsys, *args), *needles)
+
+
+def test_a_database_without_the_contract_tables(tmp_path: Path, capsys) -> None:
+    import sqlite3
+
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE patients (id INTEGER)")
+    _one_line_error(*run(capsys, "figures", "--db", str(path)), "no table", "check")
+
+
+def test_demo_refuses_to_overwrite(tmp_path: Path, capsys) -> None:
+    existing = tmp_path / "demo.sqlite"
+    existing.write_bytes(b"keep me")
+    _one_line_error(*run(capsys, "demo", "--out", str(existing)), "--force")
+    assert existing.read_bytes() == b"keep me"

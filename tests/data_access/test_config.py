@@ -1,0 +1,66 @@
+"""Configuration: secrets.toml, overridden by the environment, overridden by flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from data_access.config import load_settings, sqlite_url
+from data_access.errors import ConfigurationError
+
+
+def test_default_is_the_demo_file(tmp_path: Path) -> None:
+    env = {"EHOSPITAL_DATA_DIR": str(tmp_path)}
+    settings = load_settings(secrets_path=tmp_path / "none.toml", environ=env)
+    assert settings.source_url == sqlite_url(tmp_path / "demo-registrations.sqlite")
+    assert settings.uses_demo
+    assert settings.store_url.startswith("sqlite:///") and "analytics" in settings.store_url
+
+
+def test_precedence_secrets_then_environment_then_flag(tmp_path: Path) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        '[connections.registrations]\nurl = "postgresql+psycopg://reader@replica/ehospital"\n'
+        "[dashboard]\nlookback_days = 3\n"
+    )
+    env = {"EHOSPITAL_DATA_DIR": str(tmp_path)}
+    from_secrets = load_settings(secrets_path=secrets, environ=env)
+    assert from_secrets.source_url == "postgresql+psycopg://reader@replica/ehospital"
+    assert from_secrets.lookback_days == 3
+    assert not from_secrets.uses_demo
+
+    env["REGISTRATIONS_DB_URL"] = "postgresql+psycopg://reader@other/ehospital"
+    from_env = load_settings(secrets_path=secrets, environ=env)
+    assert from_env.source_url == "postgresql+psycopg://reader@other/ehospital"
+    assert from_env.store_url != from_secrets.store_url, "each source gets its own store"
+
+    from_flag = load_settings(db=str(tmp_path / "x.sqlite"), secrets_path=secrets, environ=env)
+    assert from_flag.source_url == sqlite_url(tmp_path / "x.sqlite")
+
+
+def test_store_can_be_configured(tmp_path: Path) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[connections.analytics]\nurl = "postgresql+psycopg://dash@db/analytics"\n')
+    settings = load_settings(secrets_path=secrets, environ={"EHOSPITAL_DATA_DIR": str(tmp_path)})
+    assert settings.store_url == "postgresql+psycopg://dash@db/analytics"
+    # a source given on the command line keeps the configured store
+    assert settings.with_source("postgresql+psycopg://r@h/d").store_url == settings.store_url
+
+
+@pytest.mark.parametrize(
+    "content, needle",
+    [
+        ("[dashboard\nlookback_days = 3", "not valid TOML"),
+        ("[dashboard]\nlookback_days = -1", "lookback_days"),
+        (
+            '[connections.registrations]\nurl = "postgresql+psycopg://a@b:notaport/c"',
+            "not a database URL",
+        ),
+    ],
+)
+def test_bad_configuration_is_named(tmp_path: Path, content: str, needle: str) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(content)
+    with pytest.raises(ConfigurationError, match=needle):
+        load_settings(secrets_path=secrets, environ={"EHOSPITAL_DATA_DIR": str(tmp_path)})

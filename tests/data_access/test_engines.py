@@ -1,0 +1,27 @@
+"""The source is opened read-only on every engine; failures are named plainly."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from data_access.engines import describe, source_engine
+from data_access.errors import DatabaseUnavailable
+
+
+def test_the_source_cannot_be_written(worked_source_url: str) -> None:
+    engine = source_engine(worked_source_url)
+    with (
+        pytest.raises(sa.exc.DBAPIError, match="(?i)read.only|readonly"),
+        engine.begin() as conn,
+    ):
+        conn.execute(sa.text("DELETE FROM opd_registrations"))
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM opd_registrations")).scalar() > 0
+
+
+def test_password_never_shown() -> None:
+    assert "s3cret" not in describe("postgresql+psycopg://reader:s3cret@db.example/ehospital")
+    with pytest.raises(DatabaseUnavailable) as info:
+        source_engine("postgresql+psycopg://reader:s3cret@127.0.0.1:1/ehospital")
+    assert "s3cret" not in str(info.value)

@@ -1,0 +1,157 @@
+"""The refresh: incremental equals full, interrupted leaves the last state, readers never
+see a half-written refresh (also from another process), and a PostgreSQL store holds the
+same tables as the embedded one."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from conftest import F1, F2, _row
+
+from data_access import store as st
+from data_access.contract import source_metadata
+from data_access.engines import source_engine, store_engine
+from data_access.refresh import day_ranges, days_to_refresh, refresh
+
+NOW = datetime(2026, 11, 26, 12, 0)
+LATER = datetime(2026, 12, 2, 12, 0)
+TABLES = (st.summary_detail, st.summary_daily, st.quality_excluded, st.enrolments_daily)
+
+
+def snapshot(store: sa.Engine) -> dict[str, list[tuple]]:
+    out = {}
+    with store.connect() as conn:
+        for table in TABLES:
+            rows = conn.execute(sa.select(table)).all()
+            out[table.name] = sorted((tuple(r) for r in rows), key=repr)
+    return out
+
+
+def add_rows(url: str, rows: list[dict]) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(source_metadata(with_keys=False).tables["opd_registrations"].insert(), rows)
+    engine.dispose()
+
+
+LATE_ROWS = [
+    _row("n1", F1, datetime(2026, 12, 1, 9), "00123456789099"),  # a new day
+    _row("n2", F2, datetime(2026, 11, 30, 9)),
+    _row("r1", F1, datetime(2026, 12, 1, 10)),  # a copy of a January registration
+    _row("late", F1, datetime(2025, 1, 20, 9), "00123456789098"),  # synced 22 months late
+    _row("soon", F2, datetime(2026, 11, 28, 9)),  # future at NOW, valid at LATER
+]
+
+
+def test_incremental_refresh_equals_full(worked_source_url: str, tmp_path) -> None:
+    source = source_engine(worked_source_url)
+    incremental = store_engine(f"sqlite:///{tmp_path / 'incremental.sqlite'}")
+    full = store_engine(f"sqlite:///{tmp_path / 'full.sqlite'}")
+    first = refresh(source, incremental, now=NOW)
+    assert first.full
+
+    add_rows(worked_source_url, LATE_ROWS)
+    report = refresh(source, incremental, now=LATER, lookback_days=3)
+    assert not report.full
+    assert report.days < 40, "an incremental refresh reads the changed days only"
+    refresh(source, full, now=LATER, full=True)
+    assert snapshot(incremental) == snapshot(full)
+
+    with incremental.connect() as conn:
+        late = conn.execute(
+            sa.select(st.summary_daily.c.registrations).where(
+                st.summary_daily.c.facility_id == F1,
+                st.summary_daily.c.day == datetime(2025, 1, 20).date(),
+            )
+        ).scalar()
+    assert late == 1, "a late row on an old day is found by the day counts"
+
+
+def test_days_to_refresh_covers_changes_lookback_and_elapsed_days() -> None:
+    d = pd.Timestamp
+    source = {d("2026-11-20").date(): 10, d("2026-11-25").date(): 5, None: 2}
+    stored = {d("2026-11-20").date(): 9, d("2026-11-25").date(): 5, None: 2}
+    days = days_to_refresh(
+        source, stored, previous_now=datetime(2026, 11, 24, 8), now=NOW, lookback_days=1
+    )
+    assert days == {
+        d("2026-11-20").date(),  # its count changed
+        d("2026-11-24").date(),  # lookback from the newest day, and elapsed since last run
+        d("2026-11-25").date(),
+        d("2026-11-26").date(),
+    }
+    assert day_ranges(sorted(days)) == [
+        (d("2026-11-20").date(), d("2026-11-20").date()),
+        (d("2026-11-24").date(), d("2026-11-26").date()),
+    ]
+
+
+def _totals(store: sa.Engine) -> int:
+    with store.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.sum(st.summary_daily.c.registrations))).scalar())
+
+
+def test_an_interrupted_refresh_leaves_the_previous_state(
+    worked_source_url: str, store_url
+) -> None:
+    source, store = source_engine(worked_source_url), store_engine(store_url)
+    refresh(source, store, now=NOW)
+    before = snapshot(store)
+
+    def stop_half_way(done: int, total: int, label: str) -> None:
+        if done == total // 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        refresh(source, store, now=LATER, full=True, progress=stop_half_way)
+    assert snapshot(store) == before
+
+
+READER = """
+import sys, sqlalchemy as sa
+engine = sa.create_engine(sys.argv[1])
+with engine.connect() as conn:
+    print(conn.execute(sa.text(
+        "SELECT sum(registrations) FROM summary_registrations_daily")).scalar())
+"""
+
+
+def test_readers_in_another_process_see_the_last_complete_refresh(
+    worked_source_url: str, store_url: str
+) -> None:
+    source, store = source_engine(worked_source_url), store_engine(store_url)
+    refresh(source, store, now=NOW)
+    before = _totals(store)
+    add_rows(worked_source_url, LATE_ROWS)
+    seen: list[int] = []
+
+    def read_meanwhile(done: int, total: int, label: str) -> None:
+        if done == total - 1:  # everything written, nothing committed yet
+            out = subprocess.run(
+                [sys.executable, "-c", READER, store_url],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=True,
+            )
+            seen.append(int(out.stdout))
+
+    refresh(source, store, now=LATER, full=True, progress=read_meanwhile)
+    assert seen == [before]
+    assert _totals(store) > before
+
+
+@pytest.mark.postgres
+def test_a_postgresql_store_holds_the_same_tables(
+    worked_source_url: str, store_url: str, postgres_url: str
+) -> None:
+    source = source_engine(worked_source_url)
+    embedded, server = store_engine(store_url), store_engine(postgres_url)
+    refresh(source, embedded, now=NOW)
+    refresh(source, server, now=NOW)
+    assert snapshot(embedded) == snapshot(server)

@@ -20,8 +20,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access import queries
-from data_access.config import PROJECT_ROOT, Settings, load_settings
-from data_access.contract import check_contract
+from data_access.config import PROJECT_ROOT, Settings, as_url, load_settings
+from data_access.contract import REQUIRED_TABLES, check_contract
 from data_access.engines import describe, source_engine, store_engine
 from data_access.errors import BadFilter, DashboardError
 from data_access.refresh import RefreshReport, refresh, store_is_stale
@@ -82,12 +82,27 @@ def ensure_store(settings: Settings, *, quiet: bool = False) -> sa.Engine:
 
 def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
     if fmt == "json":
-        records = json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+        # Built by hand, not with DataFrame.to_json, which rounds floats to 10 digits:
+        # shares are printed unrounded (counting rule 7).
+        records = [
+            {key: _json_value(value) for key, value in row.items()}
+            for row in frame.to_dict(orient="records")
+        ]
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         click.echo(frame.to_csv(index=False), nl=False)
     else:
         click.echo(frame.to_string(index=False) if not frame.empty else "(no rows)")
+
+
+def _json_value(value: object) -> object:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()  # type: ignore[attr-defined]
+    return value
 
 
 def _parse_day(value: str | None, option: str) -> date | None:
@@ -121,14 +136,48 @@ format_option = click.option(
 
 
 @cli.command()
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="Where to write it.")
+@click.option(
+    "--out",
+    default=None,
+    metavar="PATH|URL",
+    help="Where to write it: a SQLite file (default data/demo-registrations.sqlite), "
+    "or an empty database's URL (PostgreSQL) to load the demo into.",
+)
 @click.option("--seed", type=int, default=2025, show_default=True)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def demo(out: Path | None, seed: int, force: bool) -> None:
-    """Write the calibrated demo registration database (SQLite)."""
-    from demo.generator import generate_demo
+def demo(out: str | None, seed: int, force: bool) -> None:
+    """Write the calibrated demo registration database."""
+    import tempfile
 
-    target = out or _settings(None).demo_path
+    from demo.generator import generate_demo
+    from demo.load import copy_registration_database
+
+    settings = _settings(None)
+    if out and "://" in out and not out.startswith("sqlite"):
+        target_url = as_url(out)
+        probe = sa.create_engine(target_url)
+        try:
+            existing = set(sa.inspect(probe).get_table_names()) & set(REQUIRED_TABLES)
+        except sa.exc.SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            raise DashboardError(f"cannot open {describe(target_url)}: {reason}") from None
+        finally:
+            probe.dispose()
+        if existing:
+            raise DashboardError(
+                f"{describe(target_url)} already has {', '.join(sorted(existing))}; "
+                "load the demo into an empty database"
+            )
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=settings.data_dir) as tmp:
+            staging = Path(tmp) / "demo.sqlite"
+            with progress_bar("demo") as bar:
+                summary = generate_demo(staging, seed=seed, progress=bar)
+            with progress_bar("load") as bar:
+                copy_registration_database(staging, target_url, progress=bar)
+        _say(f"Loaded the demo into {describe(target_url)}: {summary.registration_rows:,} rows.")
+        return
+    target = Path(out).expanduser() if out else settings.demo_path
     if target.exists() and not force:
         raise DashboardError(f"{target} exists; pass --force to overwrite it")
     target.parent.mkdir(parents=True, exist_ok=True)

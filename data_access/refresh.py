@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -41,6 +42,7 @@ from data_access.rules import (
 
 IST = ZoneInfo("Asia/Kolkata")
 CHUNK_DAYS = 31
+WORKERS = 2
 
 Progress = Callable[[int, int, str], None]
 DETAIL_KEYS = ("facility_id", "day", "channel", "visit_type", "gender", "age_band")
@@ -157,12 +159,15 @@ def aggregate_window(
     ).group_by(*keys)
     detail: list[dict] = []
     excluded: dict[tuple[date | None, str | None, str], int] = defaultdict(int)
-    for row in conn.execute(stmt).mappings():
+    names = ["status", *DETAIL_KEYS, "registrations", *SUMMED]
+    counts = names[len(DETAIL_KEYS) + 1 :]
+    for values in conn.execute(stmt):
+        row = dict(zip(names, values, strict=True))
         if row["status"] == COUNTED:
-            record = {k: row[k] for k in DETAIL_KEYS}
-            record["registrations"] = int(row["registrations"])
-            record.update({name: int(row[name] or 0) for name in SUMMED})
-            detail.append(record)
+            del row["status"]
+            for name in counts:
+                row[name] = int(row[name] or 0)
+            detail.append(row)
         else:
             excluded[(row["day"], row["facility_id"], row["status"])] += int(row["registrations"])
     excluded_rows = [
@@ -173,9 +178,36 @@ def aggregate_window(
 
 
 # --- writing the store -------------------------------------------------------------------------
-def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict], batch: int = 50_000) -> None:
-    for i in range(0, len(rows), batch):
-        conn.execute(table.insert(), rows[i : i + batch])
+def _sqlite_value(value: object) -> object:
+    # SQLAlchemy stores SQLite dates as ISO text; written here the same way, bypassing it.
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+    """Bulk insert: the driver's executemany on SQLite, COPY on PostgreSQL.
+
+    A full refresh writes a million rows; going through SQLAlchemy's per-row parameter
+    processing would cost more than the aggregation itself.
+    """
+    if not rows:
+        return
+    columns = [c.name for c in table.columns if c.name in rows[0]]
+    column_list = ", ".join(f'"{c}"' for c in columns)
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        values = [tuple(_sqlite_value(row[c]) for c in columns) for row in rows]
+        placeholders = ", ".join("?" for _ in columns)
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.executemany(
+            f'INSERT INTO "{table.name}" ({column_list}) VALUES ({placeholders})', values
+        )
+    elif dialect == "postgresql":
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f'COPY "{table.name}" ({column_list}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(tuple(row[c] for c in columns))
+    else:
+        conn.execute(table.insert(), rows)
 
 
 def _delete_days(conn: sa.Connection, first: date, last: date) -> None:
@@ -258,6 +290,38 @@ def _windows(ranges: list[tuple[date, date]]) -> Iterator[tuple[RowWindow, str]]
     yield RowWindow(invalid=True), "invalid timestamps"
 
 
+def _aggregated(
+    source: sa.Engine, windows: list[tuple[RowWindow, str]], now: datetime
+) -> Iterator[tuple[str, list[dict], list[dict]]]:
+    """Each window's aggregates, in order, computed by up to WORKERS source connections.
+
+    The source does the work (both engines release the GIL while a query runs), so two
+    windows in flight keep both cores of a small server busy.
+    """
+
+    def work(window: RowWindow) -> tuple[list[dict], list[dict]]:
+        with source.connect() as conn:
+            return aggregate_window(conn, window, now)
+
+    pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="refresh")
+    pending: deque[tuple[str, Future[tuple[list[dict], list[dict]]]]] = deque()
+    try:
+        queue = iter(windows)
+        for window, label in queue:
+            pending.append((label, pool.submit(work, window)))
+            if len(pending) >= WORKERS:
+                break
+        while pending:
+            label, future = pending.popleft()
+            detail, excluded = future.result()
+            following = next(queue, None)
+            if following is not None:
+                pending.append((following[1], pool.submit(work, following[0])))
+            yield label, detail, excluded
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def refresh(
     source: sa.Engine,
     store: sa.Engine,
@@ -299,10 +363,10 @@ def refresh(
         wconn.execute(t.delete().where(t.c.day.is_(None)))
 
         total = len(ranges) + 2
-        for done, (window, label) in enumerate(_windows(ranges)):
+        windows = list(_windows(ranges))
+        for done, (label, detail, excluded) in enumerate(_aggregated(source, windows, now)):
             if progress:
                 progress(done, total, label)
-            detail, excluded = aggregate_window(sconn, window, now)
             _insert(wconn, st.summary_detail, detail)
             _insert(wconn, st.quality_excluded, excluded)
             report.registrations += sum(r["registrations"] for r in detail)

@@ -132,37 +132,43 @@ def _binary_order_default(element, compiler, **kw):  # type: ignore[no-untyped-d
 
 
 # --- normalisation (rules 4 and 5) -----------------------------------------------------------
-def _folded(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+# Each helper takes a value already *folded* (trimmed and lower-cased, see ``folded``) and
+# uses a simple CASE, so that an engine evaluates the folded value once per row.
+def folded(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
     return sa.func.lower(sa.func.trim(column))
 
 
-def normalised_channel(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
-    folded = _folded(column)
-    return sa.case(*((folded == c, c) for c in CHANNELS), else_=OTHER)
+def normalised_channel(folded_value: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    return sa.case({c: c for c in CHANNELS}, value=folded_value, else_=OTHER)
 
 
-def normalised_visit_type(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
-    folded = _folded(column)
-    return sa.case(*((folded == v, v) for v in VISIT_TYPES), else_=OTHER)
+def channel_is_nonstandard(folded_value: sa.ColumnElement[str]) -> sa.ColumnElement[int]:
+    return sa.case({c: 0 for c in CHANNELS}, value=folded_value, else_=1)
 
 
-def normalised_gender(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
-    folded = _folded(column)
-    return sa.case(*((folded == g.lower(), g) for g in GENDERS), else_=UNKNOWN)
+def normalised_visit_type(folded_value: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    return sa.case({v: v for v in VISIT_TYPES}, value=folded_value, else_=OTHER)
 
 
-def gender_is_nonstandard(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+def visit_type_is_nonstandard(folded_value: sa.ColumnElement[str]) -> sa.ColumnElement[int]:
+    return sa.case({v: 0 for v in VISIT_TYPES}, value=folded_value, else_=1)
+
+
+def normalised_gender(folded_value: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    return sa.case({g.lower(): g for g in GENDERS}, value=folded_value, else_=UNKNOWN)
+
+
+def gender_is_nonstandard(folded_value: sa.ColumnElement[str]) -> sa.ColumnElement[int]:
     """A gender outside M/F/O. A missing gender (NULL or blank) is allowed by the contract."""
-    folded = _folded(column)
-    return sa.and_(
-        column.is_not(None),
-        folded != "",
-        folded.not_in([g.lower() for g in GENDERS]),
+    allowed = {g.lower(): 0 for g in GENDERS} | {"": 0}
+    return sa.case(
+        (folded_value.is_(None), 0),
+        else_=sa.case(allowed, value=folded_value, else_=1),
     )
 
 
 def age_band(column: sa.ColumnElement[int]) -> sa.ColumnElement[str]:
-    whens = [(column.between(low, high), label) for label, low, high in AGE_BANDS]
+    whens = [(column < 0, UNKNOWN)] + [(column <= high, label) for label, _, high in AGE_BANDS]
     return sa.case(*whens, else_=UNKNOWN)
 
 
@@ -171,15 +177,16 @@ def cleaned_abha(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
     return sa.func.replace(sa.func.replace(column, " ", ""), "-", "")
 
 
-def abha_linked(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
-    """ABHA-linked: the cleaned abha_number is exactly 14 digits."""
-    return sa.and_(column.is_not(None), is_fourteen_digits(cleaned_abha(column)))
+def abha_linked(cleaned: sa.ColumnElement[str]) -> sa.ColumnElement[int]:
+    """ABHA-linked (1/0): the cleaned abha_number is exactly 14 digits."""
+    return sa.case((is_fourteen_digits(cleaned), 1), else_=0)
 
 
-def abha_malformed(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
-    """A non-empty abha_number that is not 14 digits once cleaned: counted as not linked."""
-    cleaned = cleaned_abha(column)
-    return sa.and_(column.is_not(None), cleaned != "", sa.not_(is_fourteen_digits(cleaned)))
+def abha_malformed(cleaned: sa.ColumnElement[str]) -> sa.ColumnElement[int]:
+    """A non-empty abha_number that is not 14 digits once cleaned (1/0): not linked."""
+    return sa.case(
+        (cleaned.is_(None), 0), (cleaned == "", 0), (is_fourteen_digits(cleaned), 0), else_=1
+    )
 
 
 # --- which rows a query looks at --------------------------------------------------------------
@@ -225,7 +232,17 @@ def classified_registrations(window: RowWindow, now: datetime) -> sa.Subquery:
     ts = readable_timestamp(r.c.registered_at)
     now_param = sa.bindparam("now", now, type_=sa.DateTime)
 
-    source = sa.select(r)
+    source = sa.select(
+        r.c.registration_id,
+        r.c.facility_id,
+        r.c.department,
+        r.c.age_years,
+        ts.label("ts"),
+        folded(r.c.channel).label("channel"),
+        folded(r.c.visit_type).label("visit_type"),
+        folded(r.c.gender).label("gender"),
+        cleaned_abha(r.c.abha_number).label("abha"),
+    )
     if not window.is_everything:
         if window.invalid:
             in_window = sa.or_(
@@ -246,7 +263,7 @@ def classified_registrations(window: RowWindow, now: datetime) -> sa.Subquery:
         source = source.where(r.c.registration_id.in_(ids_in_window))
     raw = source.subquery("raw")
 
-    raw_ts = readable_timestamp(raw.c.registered_at)
+    raw_ts = raw.c.ts
     raw_valid = sa.and_(raw_ts.is_not(None), raw_ts <= now_param)
     copy_number = (
         sa.func.row_number()
@@ -261,7 +278,7 @@ def classified_registrations(window: RowWindow, now: datetime) -> sa.Subquery:
                         binary_order(raw.c.facility_id),
                         binary_order(raw.c.channel),
                         binary_order(raw.c.visit_type),
-                        binary_order(raw.c.abha_number),
+                        binary_order(raw.c.abha),
                         binary_order(raw.c.gender),
                         raw.c.age_years,
                         binary_order(raw.c.department),
@@ -271,40 +288,56 @@ def classified_registrations(window: RowWindow, now: datetime) -> sa.Subquery:
         )
         .label("copy_number")
     )
-    ranked = sa.select(raw, copy_number, raw_valid.label("ts_valid")).subquery("ranked")
+    # What depends on the row alone is computed here, once per row: the windowed select
+    # is materialised by every engine, so its outputs are not evaluated again above it.
+    ranked = sa.select(
+        raw.c.facility_id,
+        raw.c.department,
+        copy_number,
+        raw_valid.label("ts_valid"),
+        sa.case((raw_valid, calendar_day(raw_ts)), else_=sa.null()).label("day"),
+        normalised_channel(raw.c.channel).label("channel"),
+        normalised_visit_type(raw.c.visit_type).label("visit_type"),
+        normalised_gender(raw.c.gender).label("gender"),
+        age_band(raw.c.age_years).label("age_band"),
+        abha_linked(raw.c.abha).label("abha_linked"),
+        abha_malformed(raw.c.abha).label("malformed_abha"),
+        channel_is_nonstandard(raw.c.channel).label("nonstandard_channel"),
+        visit_type_is_nonstandard(raw.c.visit_type).label("nonstandard_visit_type"),
+        gender_is_nonstandard(raw.c.gender).label("nonstandard_gender"),
+    ).subquery("ranked")
 
     f = facilities
-    day = calendar_day(ranked.c.registered_at)
     status = sa.case(
         (ranked.c.copy_number > 1, DUPLICATE),
         (f.c.facility_id.is_(None), UNKNOWN_FACILITY),
         (sa.not_(ranked.c.ts_valid), INVALID_TIMESTAMP),
         else_=COUNTED,
     )
-
-    def flag(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-        return sa.case((condition, 1), else_=0)
-
     classified = (
         sa.select(
             status.label("status"),
-            sa.case((ranked.c.ts_valid, day), else_=sa.null()).label("day"),
+            ranked.c.day,
             ranked.c.facility_id,
-            normalised_channel(ranked.c.channel).label("channel"),
-            normalised_visit_type(ranked.c.visit_type).label("visit_type"),
-            normalised_gender(ranked.c.gender).label("gender"),
-            age_band(ranked.c.age_years).label("age_band"),
+            ranked.c.channel,
+            ranked.c.visit_type,
+            ranked.c.gender,
+            ranked.c.age_band,
             ranked.c.department,
-            flag(abha_linked(ranked.c.abha_number)).label("abha_linked"),
-            flag(sa.and_(f.c.ehospital_go_live.is_not(None), day < f.c.ehospital_go_live)).label(
-                "before_go_live"
-            ),
-            flag(abha_malformed(ranked.c.abha_number)).label("malformed_abha"),
-            flag(normalised_channel(ranked.c.channel) == OTHER).label("nonstandard_channel"),
-            flag(normalised_visit_type(ranked.c.visit_type) == OTHER).label(
-                "nonstandard_visit_type"
-            ),
-            flag(gender_is_nonstandard(ranked.c.gender)).label("nonstandard_gender"),
+            ranked.c.abha_linked,
+            sa.case(
+                (
+                    sa.and_(
+                        f.c.ehospital_go_live.is_not(None), ranked.c.day < f.c.ehospital_go_live
+                    ),
+                    1,
+                ),
+                else_=0,
+            ).label("before_go_live"),
+            ranked.c.malformed_abha,
+            ranked.c.nonstandard_channel,
+            ranked.c.nonstandard_visit_type,
+            ranked.c.nonstandard_gender,
         )
         .select_from(ranked.outerjoin(f, f.c.facility_id == ranked.c.facility_id))
         .subquery("classified")

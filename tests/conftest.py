@@ -218,3 +218,18 @@ def write_worked_example(url: str) -> None:
 def worked_source_url(empty_source_url: str) -> str:
     write_worked_example(empty_source_url)
     return empty_source_url
+
+
+# --- the full demo, generated once per session -------------------------------------------------
+@pytest.fixture(scope="session")
+def full_demo(tmp_path_factory: pytest.TempPathFactory):
+    """The default demo database (about 3.4 million rows) and its DemoSummary."""
+    from demo.generator import generate_demo
+
+    out = tmp_path_factory.mktemp("demo") / "demo.db"
+    summary = generate_demo(out)
+    print(
+        f"\nfull demo: {summary.registration_rows:,} registration rows, "
+        f"{summary.facilities} facilities, {summary.days} days in {summary.seconds:.1f} s"
+    )
+    return out, summary

@@ -101,12 +101,43 @@ def test_a_future_timestamp_counts_once_its_day_has_come(
     assert frame.set_index("facility_id")["abha_linked"].to_dict() == {F2: 1}
 
 
-@pytest.mark.parametrize("by", [["district"], ["facility_type"], ["district", "channel"]])
+@pytest.mark.parametrize(
+    "by",
+    [
+        ["district"],
+        ["facility_type"],
+        ["district", "channel"],
+        ["facility", "visit_type", "gender", "age_band"],
+    ],
+)
 def test_store_and_source_agree(worked_source_url: str, store_url: str, by: list[str]) -> None:
     source, store = source_engine(worked_source_url), store_engine(store_url)
     refresh(source, store, now=NOW)
     everything = Period(date(2024, 1, 1), date(2026, 11, 26))
-    for grain in (None, "month"):
+    for grain in (None, "day", "week", "month", "quarter", "fy"):
         a = registration_counts(store, everything, by=by, grain=grain)
         b = source_registration_counts(source, everything, by=by, grain=grain, now=NOW)
         assert a.to_dict("records") == b.to_dict("records")
+
+
+def test_age_bands(worked_source_url: str, store_url: str) -> None:
+    source, store = source_engine(worked_source_url), store_engine(store_url)
+    refresh(source, store, now=NOW)
+    frame = registration_counts(store, JANUARY, Scope.of(facilities=[F1]), by=["age_band"])
+    # r1 30, r2 5, r3 70, r4 missing, r5 30
+    assert frame.set_index("age_band")["opd_registrations"].to_dict() == {
+        "30-44": 2,
+        "5-14": 1,
+        "60+": 1,
+        "unknown": 1,
+    }
+
+
+def test_an_empty_selection_gives_zero_rows_not_an_error(worked_source_url: str, store_url: str):
+    source, store = source_engine(worked_source_url), store_engine(store_url)
+    refresh(source, store, now=NOW)
+    empty = Period(date(2020, 1, 1), date(2020, 1, 31))
+    assert registration_counts(store, empty, by=["district"]).empty
+    assert source_registration_counts(source, empty, by=["district"], now=NOW).empty
+    total = registration_counts(store, empty)
+    assert total["opd_registrations"].tolist() in ([0], [])

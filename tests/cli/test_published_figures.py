@@ -1,0 +1,145 @@
+"""The full demo on both engines: the state's published figures come out of the command
+line, the analytics tables agree with the source (dirty rows included), and SQLite and
+PostgreSQL give identical analytics tables."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from conftest import PG_ADMIN_URL, require_postgres
+
+from cli.main import main
+from data_access import store as st
+from data_access.config import sqlite_url
+from data_access.engines import source_engine, store_engine
+from data_access.queries import Period, data_quality_counts, facilities, registration_counts
+from data_access.refresh import refresh
+from demo.calibration import PUBLISHED_FIGURES
+from demo.load import copy_registration_database
+
+pytestmark = pytest.mark.slow
+NOW = datetime(2026, 11, 26, 12, 0)
+
+
+@pytest.fixture(scope="session")
+def demo_on_sqlite(full_demo, tmp_path_factory) -> tuple[str, str]:
+    out, _ = full_demo
+    source_url = sqlite_url(out)
+    store_url = sqlite_url(tmp_path_factory.mktemp("store") / "analytics.sqlite")
+    refresh(source_engine(source_url), store_engine(store_url), now=NOW)
+    return source_url, store_url
+
+
+@pytest.fixture(scope="session")
+def demo_on_postgresql(full_demo, tmp_path_factory):
+    require_postgres()
+    out, _ = full_demo
+    name = f"ehd_demo_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    source_url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(False)
+    store_url = sqlite_url(tmp_path_factory.mktemp("pgstore") / "analytics.sqlite")
+    try:
+        copy_registration_database(out, source_url)
+        refresh(source_engine(source_url), store_engine(store_url), now=NOW)
+        yield source_url, store_url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def demo(request) -> tuple[str, str]:
+    return request.getfixturevalue(f"demo_on_{request.param}")
+
+
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EHOSPITAL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
+
+
+def _figures(capsys, source_url: str, store_url: str, *args: str) -> list[dict]:
+    code = main(["figures", "--db", source_url, "--store", store_url, "--format", "json", *args])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return json.loads(out)
+
+
+@pytest.mark.parametrize("published", PUBLISHED_FIGURES, ids=lambda p: p.facility_name)
+def test_the_published_figures_come_out_of_the_command_line(demo, capsys, published) -> None:
+    source_url, store_url = demo
+    ids = facilities(store_engine(store_url)).set_index("name_en")["facility_id"]
+    facility_id = ids[published.facility_name]
+    period = [
+        "--from",
+        published.period_start.isoformat(),
+        "--to",
+        published.period_end.isoformat(),
+    ]
+    for extra in ([], ["--source"]):
+        (row,) = _figures(capsys, source_url, store_url, "--facility", facility_id, *period, *extra)
+        assert row["opd_registrations"] == published.registrations
+        assert row["abha_linked"] == published.abha_linked
+        assert row["abha_share"] == published.abha_linked / published.registrations
+
+
+def _dirtiest_months(store_url: str, months: int = 3) -> Period:
+    """The run of months with the most dated data-quality problems, to test on."""
+    q = st.quality_excluded
+    with store_engine(store_url).connect() as conn:
+        days = [d for (d,) in conn.execute(sa.select(q.c.day).where(q.c.day.is_not(None)))]
+    starts = sorted({date(d.year, d.month, 1) for d in days})
+    best = max(starts, key=lambda m: sum(m <= d < _add_months(m, months) for d in days))
+    return Period(best, _add_months(best, months) - (date(2000, 1, 2) - date(2000, 1, 1)))
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    return date(day.year + month // 12, month % 12 + 1, 1)
+
+
+@pytest.mark.parametrize("by", ["facility", "channel", "month"])
+def test_source_and_analytics_agree_with_dirty_rows(demo, capsys, by: str) -> None:
+    source_url, store_url = demo
+    period = _dirtiest_months(store_url)
+    in_period = data_quality_counts(store_engine(store_url), period).set_index("kind")["rows"]
+    for kind in ("duplicate", "unknown_facility", "malformed_abha", "nonstandard_channel"):
+        assert in_period[kind] > 0, f"the period holds no {kind} rows to test on"
+    args = ["--from", period.start.isoformat(), "--to", period.end.isoformat(), "--by", by]
+    from_store = _figures(capsys, source_url, store_url, *args)
+    from_source = _figures(capsys, source_url, store_url, *args, "--source")
+    assert from_store == from_source
+
+
+@pytest.mark.postgres
+def test_sqlite_and_postgresql_give_identical_analytics_tables(
+    demo_on_sqlite, demo_on_postgresql
+) -> None:
+    tables = (st.summary_detail, st.summary_daily, st.quality_excluded, st.enrolments_daily)
+    snapshots = []
+    for _, store_url in (demo_on_sqlite, demo_on_postgresql):
+        with store_engine(store_url).connect() as conn:
+            snapshots.append(
+                {
+                    t.name: sorted(map(tuple, conn.execute(sa.select(t)).all()), key=repr)
+                    for t in tables
+                }
+            )
+    assert snapshots[0] == snapshots[1]
+
+
+def test_every_raw_row_is_accounted_for(demo, full_demo) -> None:
+    _, summary = full_demo
+    store = store_engine(demo[1])
+    totals = registration_counts(store, Period(date(2024, 4, 1), date(2026, 10, 31)))
+    quality = data_quality_counts(store).set_index("kind")["rows"]
+    excluded = quality[["duplicate", "unknown_facility", "invalid_timestamp"]].sum()
+    assert int(totals["opd_registrations"].iloc[0]) + excluded == summary.registration_rows

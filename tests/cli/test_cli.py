@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import F1, F2, WORKED_JANUARY
+from conftest import F1, F2, WORKED_JANUARY, write_worked_example
 
 from cli.main import main
+from data_access.contract import source_metadata
 
 JANUARY = ["--from", "2025-01-01", "--to", "2025-01-31"]
 
@@ -129,3 +130,18 @@ def test_demo_refuses_to_overwrite(tmp_path: Path, capsys) -> None:
     existing.write_bytes(b"keep me")
     _one_line_error(*run(capsys, "demo", "--out", str(existing)), "--force")
     assert existing.read_bytes() == b"keep me"
+
+
+@pytest.mark.postgres
+def test_demo_into_postgresql_refuses_a_database_with_the_tables(postgres_url: str, capsys):
+    write_worked_example_tables(postgres_url)
+    _one_line_error(*run(capsys, "demo", "--out", postgres_url), "already has")
+
+
+def write_worked_example_tables(url: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    source_metadata(with_keys=False).create_all(engine)
+    engine.dispose()
+    write_worked_example(url)

@@ -88,6 +88,10 @@ class Scope:
         return conds
 
 
+EVERYWHERE = Scope()
+"""No restriction: every facility of the data."""
+
+
 def _check_breakdowns(by: Sequence[str], grain: str | None) -> None:
     unknown = [b for b in by if b not in BREAKDOWNS]
     if unknown:
@@ -112,7 +116,7 @@ def _empty_frame(keys: list[str]) -> pd.DataFrame:
 def registration_counts(
     store: sa.Engine,
     period: Period,
-    scope: Scope = Scope(),
+    scope: Scope = EVERYWHERE,
     by: Sequence[str] = (),
     grain: str | None = None,
 ) -> pd.DataFrame:
@@ -159,7 +163,7 @@ def registration_counts(
 def source_registration_counts(
     source: sa.Engine,
     period: Period,
-    scope: Scope = Scope(),
+    scope: Scope = EVERYWHERE,
     by: Sequence[str] = (),
     grain: str | None = None,
     now: datetime | None = None,
@@ -298,3 +302,54 @@ def data_span(store: sa.Engine) -> tuple[date | None, date | None]:
     with store.connect() as conn:
         first, last = conn.execute(sa.select(sa.func.min(d.c.day), sa.func.max(d.c.day))).one()
     return first, last
+
+
+def enrolment_counts(
+    store: sa.Engine, period: Period, scope: Scope = EVERYWHERE, by: Sequence[str] = ()
+) -> pd.DataFrame | None:
+    """ABHA numbers created at the facilities in scope; None when the source has no
+    ``abha_enrolments`` table (an optional table of the contract)."""
+    if "abha_enrolments" not in optional_tables(store):
+        return None
+    _check_breakdowns(by, None)
+    if any(b in DETAIL_BREAKDOWNS for b in by):
+        raise BadFilter("enrolments are counted per facility and day only")
+    e, f = st.enrolments_daily, st.dim_facilities
+    keys = [f.c[_key_column(name)].label(_key_column(name)) for name in by]
+    stmt = (
+        sa.select(*keys, sa.func.coalesce(sa.func.sum(e.c.enrolments), 0).label("enrolments"))
+        .select_from(e.join(f, f.c.facility_id == e.c.facility_id))
+        .where(e.c.day.between(period.start, period.end), *scope.conditions(f))
+        .group_by(*keys)
+        .order_by(*keys)
+    )
+    with store.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).mappings().all())
+    if frame.empty:
+        return pd.DataFrame({**{k.name: [] for k in keys}, "enrolments": []}).astype(
+            {"enrolments": "int64"}
+        )
+    return frame.astype({"enrolments": "int64"})
+
+
+def optional_tables(store: sa.Engine) -> set[str]:
+    """Which optional tables of the contract the source had at the last refresh."""
+    import json
+
+    return set(json.loads(store_state(store).get("optional_tables", "[]")))
+
+
+def last_registration_days(store: sa.Engine, scope: Scope = EVERYWHERE) -> pd.DataFrame:
+    """Each facility in scope with the last day it registered anyone (None if never)."""
+    d, f = st.summary_daily, st.dim_facilities
+    stmt = (
+        sa.select(f.c.facility_id, sa.func.max(d.c.day).label("last_registration"))
+        .select_from(f.outerjoin(d, d.c.facility_id == f.c.facility_id))
+        .where(*scope.conditions(f))
+        .group_by(f.c.facility_id)
+        .order_by(f.c.facility_id)
+    )
+    with store.connect() as conn:
+        return pd.DataFrame(
+            conn.execute(stmt).mappings().all(), columns=["facility_id", "last_registration"]
+        )

@@ -10,12 +10,17 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from data_access.config import sqlite_url
 from data_access.contract import source_metadata
+from data_access.engines import source_engine, store_engine
+from data_access.refresh import refresh
+from demo.load import copy_registration_database
 
 PG_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -233,3 +238,35 @@ def full_demo(tmp_path_factory: pytest.TempPathFactory):
         f"{summary.facilities} facilities, {summary.days} days in {summary.seconds:.1f} s"
     )
     return out, summary
+
+
+DEMO_NOW = datetime(2026, 11, 26, 12, 0)
+
+
+@pytest.fixture(scope="session")
+def demo_on_sqlite(full_demo, tmp_path_factory) -> tuple[str, str]:
+    out, _ = full_demo
+    source_url = sqlite_url(out)
+    store_url = sqlite_url(tmp_path_factory.mktemp("store") / "analytics.sqlite")
+    refresh(source_engine(source_url), store_engine(store_url), now=DEMO_NOW)
+    return source_url, store_url
+
+
+@pytest.fixture(scope="session")
+def demo_on_postgresql(full_demo, tmp_path_factory):
+    require_postgres()
+    out, _ = full_demo
+    name = f"ehd_demo_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    source_url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(False)
+    store_url = sqlite_url(tmp_path_factory.mktemp("pgstore") / "analytics.sqlite")
+    try:
+        copy_registration_database(out, source_url)
+        refresh(source_engine(source_url), store_engine(store_url), now=DEMO_NOW)
+        yield source_url, store_url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

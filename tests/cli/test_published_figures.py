@@ -5,54 +5,19 @@ PostgreSQL give identical analytics tables."""
 from __future__ import annotations
 
 import json
-import uuid
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import PG_ADMIN_URL, require_postgres
 
 from cli.main import main
 from data_access import store as st
-from data_access.config import sqlite_url
-from data_access.engines import source_engine, store_engine
+from data_access.engines import store_engine
 from data_access.queries import Period, data_quality_counts, facilities, registration_counts
-from data_access.refresh import refresh
 from demo.calibration import PUBLISHED_FIGURES
-from demo.load import copy_registration_database
 
 pytestmark = pytest.mark.slow
-NOW = datetime(2026, 11, 26, 12, 0)
-
-
-@pytest.fixture(scope="session")
-def demo_on_sqlite(full_demo, tmp_path_factory) -> tuple[str, str]:
-    out, _ = full_demo
-    source_url = sqlite_url(out)
-    store_url = sqlite_url(tmp_path_factory.mktemp("store") / "analytics.sqlite")
-    refresh(source_engine(source_url), store_engine(store_url), now=NOW)
-    return source_url, store_url
-
-
-@pytest.fixture(scope="session")
-def demo_on_postgresql(full_demo, tmp_path_factory):
-    require_postgres()
-    out, _ = full_demo
-    name = f"ehd_demo_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    source_url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(False)
-    store_url = sqlite_url(tmp_path_factory.mktemp("pgstore") / "analytics.sqlite")
-    try:
-        copy_registration_database(out, source_url)
-        refresh(source_engine(source_url), store_engine(store_url), now=NOW)
-        yield source_url, store_url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -11,8 +11,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import WORKED_JANUARY
-from streamlit.testing.v1 import AppTest
 
 from data_access.config import PROJECT_ROOT
 from data_access.engines import source_engine, store_engine
@@ -28,23 +26,6 @@ def built_store(worked_source_url: str, tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("ANALYTICS_DB_URL", store_url)
     monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "none.toml"))
     return store_url
-
-
-def test_overview_shows_the_store_totals(built_store: str) -> None:
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=30).run()
-    assert not at.exception
-    metrics = {m.label: m.value for m in at.metric}
-    # the worked example has 8 counted registrations over all days (January: 7, February: 1)
-    january = WORKED_JANUARY["F1"]["opd_registrations"] + WORKED_JANUARY["F2"]["opd_registrations"]
-    assert metrics["OPD registrations"] == str(january + 1)
-
-
-def test_an_unbuilt_store_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ANALYTICS_DB_URL", f"sqlite:///{tmp_path / 'empty.sqlite'}")
-    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "none.toml"))
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=30).run()
-    assert not at.exception
-    assert any("ehospital-dashboard refresh" in w.value for w in at.warning)
 
 
 def _free_port() -> int:

@@ -1,0 +1,117 @@
+"""Cached calls into ``data_access``: the pages' only way to the data.
+
+Every cached call is keyed on the store's URL and the time of its last refresh, so a
+refresh that lands (from cron, in another process) is seen at the next rerun; and on the
+arguments, so each filter state is computed once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import pandas as pd
+import sqlalchemy as sa
+import streamlit as st
+
+from data_access import queries
+from data_access.config import load_settings
+from data_access.engines import store_engine
+from data_access.queries import EVERYWHERE, Period, Scope
+
+CACHE_TTL_SECONDS = 3600
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> sa.Engine:
+    return store_engine(url)
+
+
+def store_url() -> str:
+    return load_settings().store_url
+
+
+def store() -> sa.Engine:
+    return _engine(store_url())
+
+
+def refresh_token() -> str:
+    """Changes whenever a refresh lands: part of every cache key below."""
+    return queries.store_state(store()).get("refreshed_at", "")
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _counts(
+    url: str, token: str, period: Period, scope: Scope, by: tuple[str, ...], grain: str | None
+) -> pd.DataFrame:
+    return queries.registration_counts(_engine(url), period, scope, by, grain)
+
+
+def counts(
+    period: Period, scope: Scope = EVERYWHERE, by: Sequence[str] = (), grain: str | None = None
+) -> pd.DataFrame:
+    """OPD registrations and ABHA-linked per group (see queries.registration_counts)."""
+    return _counts(store_url(), refresh_token(), period, scope, tuple(by), grain)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _districts(url: str, token: str) -> pd.DataFrame:
+    return queries.districts(_engine(url))
+
+
+def districts() -> pd.DataFrame:
+    return _districts(store_url(), refresh_token())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _facilities(url: str, token: str) -> pd.DataFrame:
+    return queries.facilities(_engine(url))
+
+
+def facilities() -> pd.DataFrame:
+    return _facilities(store_url(), refresh_token())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _span(url: str, token: str) -> tuple[date | None, date | None]:
+    return queries.data_span(_engine(url))
+
+
+def data_span() -> tuple[date | None, date | None]:
+    return _span(store_url(), refresh_token())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _quality(url: str, token: str, period: Period | None, by_facility: bool) -> pd.DataFrame:
+    return queries.data_quality_counts(_engine(url), period, by_facility)
+
+
+def data_quality(period: Period | None = None, by_facility: bool = False) -> pd.DataFrame:
+    return _quality(store_url(), refresh_token(), period, by_facility)
+
+
+def state() -> dict[str, str]:
+    return queries.store_state(store())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _enrolments(
+    url: str, token: str, period: Period, scope: Scope, by: tuple[str, ...]
+) -> pd.DataFrame | None:
+    return queries.enrolment_counts(_engine(url), period, scope, by)
+
+
+def enrolments(
+    period: Period, scope: Scope = EVERYWHERE, by: Sequence[str] = ()
+) -> pd.DataFrame | None:
+    """ABHA enrolments, or None when the database has no abha_enrolments table."""
+    return _enrolments(store_url(), refresh_token(), period, scope, tuple(by))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _last_days(url: str, token: str, scope: Scope) -> pd.DataFrame:
+    return queries.last_registration_days(_engine(url), scope)
+
+
+def last_registration_days(scope: Scope = EVERYWHERE) -> pd.DataFrame:
+    return _last_days(store_url(), refresh_token(), scope)

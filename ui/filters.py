@@ -1,0 +1,292 @@
+"""The global filters: period, districts, facility types, facilities.
+
+Drawn once in the sidebar by ``app.py``, kept in the session while moving between pages,
+and written to the URL's query parameters so any view can be bookmarked and shared:
+opening such a URL restores it. A value in the URL that the data does not know is
+dropped with a warning that names it, never an error.
+
+Query parameters: ``period`` (a preset), ``fy`` (start year of a named financial year),
+``from``/``to`` (a custom range, YYYY-MM-DD), ``district`` (LGD codes, repeated),
+``type`` (facility types, repeated), ``facility`` (HFR IDs, repeated).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from data_access.queries import Period, Scope
+from metrics.periods import PRESETS, fy_label, fy_of, preset_period, previous_period
+from ui import format as fmt
+
+DEFAULT_PRESET = "last_90_days"
+PRESET_LABELS = {
+    "last_7_days": "Last 7 days",
+    "last_30_days": "Last 30 days",
+    "last_90_days": "Last 90 days",
+    "this_month": "This month",
+    "last_month": "Last month",
+    "this_quarter": "This quarter",
+    "fy_to_date": "Financial year to date",
+    "fy": "A financial year",
+    "custom": "Custom range",
+}
+_KEYS = {
+    "preset": "filter_preset",
+    "fy": "filter_fy",
+    "range": "filter_range",
+    "districts": "filter_districts",
+    "types": "filter_types",
+    "facilities": "filter_facilities",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters in force, validated against the data."""
+
+    preset: str
+    start: date
+    end: date
+    fy: int | None = None
+    districts: tuple[int, ...] = ()
+    facility_types: tuple[str, ...] = ()
+    facilities: tuple[str, ...] = ()
+    problems: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def period(self) -> Period:
+        return Period(self.start, self.end)
+
+    @property
+    def previous(self) -> Period:
+        return Period(*previous_period(self.start, self.end))
+
+    @property
+    def scope(self) -> Scope:
+        return Scope.of(self.districts, self.facilities, self.facility_types)
+
+    def query_params(self) -> dict[str, str | list[str]]:
+        params: dict[str, str | list[str]] = {"period": self.preset}
+        if self.preset == "fy" and self.fy is not None:
+            params["fy"] = str(self.fy)
+        if self.preset == "custom":
+            params["from"], params["to"] = self.start.isoformat(), self.end.isoformat()
+        if self.districts:
+            params["district"] = [str(d) for d in self.districts]
+        if self.facility_types:
+            params["type"] = list(self.facility_types)
+        if self.facilities:
+            params["facility"] = list(self.facilities)
+        return params
+
+
+def _parse_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def filters_from_params(
+    params: dict[str, list[str]],
+    *,
+    as_of: date,
+    first_day: date,
+    districts: pd.DataFrame,
+    facilities: pd.DataFrame,
+) -> Filters:
+    """Filters from query parameters, every value checked; unknown ones dropped and named."""
+    problems: list[str] = []
+    preset = (params.get("period") or [DEFAULT_PRESET])[0]
+    if preset not in PRESETS:
+        problems.append(f"unknown period '{preset}'")
+        preset = DEFAULT_PRESET
+    fy = None
+    start = end = None
+    if preset == "fy":
+        text = (params.get("fy") or [""])[0]
+        fy = int(text) if text.isdigit() else None
+        if fy is None or not fy_of(first_day) <= fy <= fy_of(as_of):
+            problems.append(f"no data for financial year '{text}'")
+            fy = fy_of(as_of)
+    if preset == "custom":
+        start = _parse_date((params.get("from") or [None])[0])
+        end = _parse_date((params.get("to") or [None])[0])
+        if start is None or end is None or start > end:
+            problems.append("the custom range needs from ≤ to, as YYYY-MM-DD")
+            preset, start, end = DEFAULT_PRESET, None, None
+    start, end = preset_period(preset, as_of, fy_start_year=fy, start=start, end=end)
+
+    known_districts = set(districts["lgd_code"].astype(int))
+    chosen_districts = []
+    for text in params.get("district", []):
+        if text.isdigit() and int(text) in known_districts:
+            chosen_districts.append(int(text))
+        else:
+            problems.append(f"no district with LGD code '{text}'")
+    known_types = set(facilities["facility_type"])
+    types = []
+    for text in params.get("type", []):
+        (
+            types.append(text)
+            if text in known_types
+            else problems.append(f"no facility type '{text}'")
+        )
+    known_facilities = set(facilities["facility_id"])
+    chosen = []
+    for text in params.get("facility", []):
+        (
+            chosen.append(text)
+            if text in known_facilities
+            else problems.append(f"no facility '{text}'")
+        )
+    return Filters(
+        preset,
+        start,
+        end,
+        fy,
+        tuple(chosen_districts),
+        tuple(types),
+        tuple(chosen),
+        tuple(problems),
+    )
+
+
+def sidebar_filters(
+    *, as_of: date, first_day: date, districts: pd.DataFrame, facilities: pd.DataFrame
+) -> Filters:
+    """Draw the filters in the sidebar and return them; keep the URL in step."""
+    state = st.session_state
+    if _KEYS["preset"] not in state:
+        initial = filters_from_params(
+            {k: st.query_params.get_all(k) for k in st.query_params},
+            as_of=as_of,
+            first_day=first_day,
+            districts=districts,
+            facilities=facilities,
+        )
+        for problem in initial.problems:
+            st.toast(f"Ignored in the link: {problem}", icon="⚠️")
+        state[_KEYS["preset"]] = initial.preset
+        state[_KEYS["fy"]] = initial.fy or fy_of(as_of)
+        state[_KEYS["range"]] = (initial.start, initial.end)
+        state[_KEYS["districts"]] = list(initial.districts)
+        state[_KEYS["types"]] = list(initial.facility_types)
+        state[_KEYS["facilities"]] = list(initial.facilities)
+
+    bar = st.sidebar
+    bar.header("Filters")
+    preset = bar.selectbox(
+        "Period", PRESETS, format_func=PRESET_LABELS.__getitem__, key=_KEYS["preset"]
+    )
+    fy = None
+    custom: tuple[date, date] | None = None
+    if preset == "fy":
+        years = list(range(fy_of(as_of), fy_of(first_day) - 1, -1))
+        fy = bar.selectbox("Financial year", years, format_func=fy_label, key=_KEYS["fy"])
+    elif preset == "custom":
+        shown_start, shown_end = state[_KEYS["range"]]
+        chosen = bar.date_input(
+            "From – to",
+            min_value=min(first_day, shown_start),
+            max_value=max(as_of, shown_end),
+            format="DD-MM-YYYY",
+            key=_KEYS["range"],
+        )
+        if isinstance(chosen, tuple) and len(chosen) == 2:
+            custom = (chosen[0], chosen[1])
+        else:
+            bar.caption("Pick the last day of the range too.")
+            custom = (chosen[0], chosen[0]) if chosen else (as_of, as_of)
+    start, end = preset_period(
+        preset,
+        as_of,
+        fy_start_year=fy,
+        start=custom[0] if custom else None,
+        end=custom[1] if custom else None,
+    )
+
+    district_names = dict(zip(districts["lgd_code"].astype(int), districts["name_en"], strict=True))
+    chosen_districts = bar.multiselect(
+        "District",
+        list(district_names),
+        format_func=district_names.__getitem__,
+        key=_KEYS["districts"],
+        placeholder="All districts",
+    )
+    types = bar.multiselect(
+        "Facility type",
+        sorted(set(facilities["facility_type"])),
+        key=_KEYS["types"],
+        placeholder="All types",
+    )
+    in_scope = facilities
+    if chosen_districts:
+        in_scope = in_scope[in_scope["district_lgd"].isin(chosen_districts)]
+    if types:
+        in_scope = in_scope[in_scope["facility_type"].isin(types)]
+    names = dict(zip(facilities["facility_id"], facilities["name_en"], strict=True))
+    options = list(dict.fromkeys([*in_scope["facility_id"], *state[_KEYS["facilities"]]]))
+    chosen_facilities = bar.multiselect(
+        "Facility",
+        options,
+        format_func=lambda fid: f"{names.get(fid, fid)} · {fid}",
+        key=_KEYS["facilities"],
+        placeholder="All facilities",
+    )
+    filters = Filters(
+        preset,
+        start,
+        end,
+        fy,
+        tuple(int(d) for d in chosen_districts),
+        tuple(types),
+        tuple(chosen_facilities),
+    )
+    _write_query_params(filters)
+    return filters
+
+
+def _write_query_params(filters: Filters) -> None:
+    wanted = filters.query_params()
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    normalised = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
+    if current != normalised:
+        st.query_params.from_dict(wanted)
+
+
+def scope_caption(filters: Filters, districts: pd.DataFrame, facilities: pd.DataFrame) -> str:
+    """The period and scope in force, in words: every page shows it."""
+    parts = []
+    if filters.facilities:
+        names = facilities.set_index("facility_id")["name_en"]
+        parts.append(", ".join(names.get(f, f) for f in filters.facilities))
+    elif filters.districts:
+        names = districts.set_index("lgd_code")["name_en"]
+        parts.append(", ".join(names.get(d, str(d)) for d in filters.districts))
+    else:
+        parts.append("Bastar division")
+    if filters.facility_types:
+        parts.append("/".join(filters.facility_types))
+    label = PRESET_LABELS[filters.preset] if filters.preset not in ("fy", "custom") else None
+    if filters.preset == "fy" and filters.fy is not None:
+        label = fy_label(filters.fy)
+    when = fmt.period(filters.start, filters.end)
+    parts.append(f"{label}: {when}" if label else when)
+    return " · ".join(parts)
+
+
+def facilities_in_scope(filters: Filters, facilities: pd.DataFrame) -> pd.DataFrame:
+    """The facility registry rows that the filters cover."""
+    rows = facilities
+    if filters.districts:
+        rows = rows[rows["district_lgd"].isin(filters.districts)]
+    if filters.facility_types:
+        rows = rows[rows["facility_type"].isin(filters.facility_types)]
+    if filters.facilities:
+        rows = rows[rows["facility_id"].isin(filters.facilities)]
+    return rows

@@ -19,6 +19,10 @@ st.set_page_config(page_title="Bastar e-Hospital · ABHA adoption", page_icon="�
 
 PAGES = [
     st.Page("views/overview.py", title="Overview", icon="📊", default=True),
+    st.Page("views/map.py", title="Map", icon="🗺️", url_path="map"),
+    st.Page("views/trends.py", title="Trends", icon="📈", url_path="trends"),
+    st.Page("views/comparison.py", title="District comparison", icon="🏆", url_path="comparison"),
+    st.Page("views/facility.py", title="Facility profile", icon="🏥", url_path="facility"),
     st.Page("views/data_quality.py", title="Data quality", icon="🩺", url_path="data-quality"),
     st.Page("views/about.py", title="About", icon="ℹ️", url_path="about"),
 ]

@@ -270,3 +270,12 @@ def demo_on_postgresql(full_demo, tmp_path_factory):
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def worked_store(worked_source_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    store_url = f"sqlite:///{tmp_path / 'analytics.sqlite'}"
+    refresh(source_engine(worked_source_url), store_engine(store_url), now=DEMO_NOW)
+    monkeypatch.setenv("ANALYTICS_DB_URL", store_url)
+    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "none.toml"))
+    return store_url

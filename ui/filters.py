@@ -44,6 +44,24 @@ _KEYS = {
 }
 
 
+_PENDING = "filter_pending_scope"
+
+
+def narrow_to(*, districts: list[int] | None = None, facilities: list[str] | None = None) -> None:
+    """Narrow the whole app to these districts or facilities (from a page, e.g. a map click).
+
+    Applied at the top of the next run, before the sidebar's widgets are drawn, as
+    Streamlit requires; this run stops here.
+    """
+    request: dict[str, list] = {}
+    if districts is not None:
+        request["districts"] = districts
+    if facilities is not None:
+        request["facilities"] = facilities
+    st.session_state[_PENDING] = request
+    st.rerun()
+
+
 @dataclass(frozen=True)
 class Filters:
     """The filters in force, validated against the data."""
@@ -161,6 +179,10 @@ def sidebar_filters(
 ) -> Filters:
     """Draw the filters in the sidebar and return them; keep the URL in step."""
     state = st.session_state
+    if _PENDING in state:  # a page asked to narrow the scope (e.g. a click on the map)
+        pending = state.pop(_PENDING)
+        state[_KEYS["districts"]] = list(pending.get("districts", state.get(_KEYS["districts"], [])))
+        state[_KEYS["facilities"]] = list(pending.get("facilities", []))
     if _KEYS["preset"] not in state:
         initial = filters_from_params(
             {k: st.query_params.get_all(k) for k in st.query_params},

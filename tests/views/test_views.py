@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import F1, F2
 from streamlit.testing.v1 import AppTest
+from views_helpers import open_page
 
 from data_access.config import PROJECT_ROOT
-from data_access.engines import source_engine, store_engine
+from data_access.engines import store_engine
 from data_access.queries import Period, Scope, registration_counts
-from data_access.refresh import refresh
 from demo.calibration import PUBLISHED_FIGURES
 from ui import format as fmt
 
@@ -28,25 +28,6 @@ FILTER_STATES = {
     "default period, no recent data": {},
     "bad values in the link": {"period": "forever", "district": "999", "facility": "IN22x"},
 }
-
-
-@pytest.fixture
-def worked_store(worked_source_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    store_url = f"sqlite:///{tmp_path / 'analytics.sqlite'}"
-    refresh(source_engine(worked_source_url), store_engine(store_url), now=NOW)
-    monkeypatch.setenv("ANALYTICS_DB_URL", store_url)
-    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "none.toml"))
-    return store_url
-
-
-def open_page(page: str, params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page != PAGES[0]:
-        at.switch_page(page).run()
-    return at
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])

@@ -176,7 +176,7 @@ def source_registration_counts(
     _check_breakdowns(by, grain)
     window = RowWindow(first_day=period.start, last_day=period.end)
     with source.connect() as conn:
-        detail, _ = aggregate_window(conn, window, now or ist_now())
+        detail = aggregate_window(conn, window, now or ist_now()).detail
         fac = pd.DataFrame(
             conn.execute(
                 sa.select(
@@ -352,4 +352,47 @@ def last_registration_days(store: sa.Engine, scope: Scope = EVERYWHERE) -> pd.Da
     with store.connect() as conn:
         return pd.DataFrame(
             conn.execute(stmt).mappings().all(), columns=["facility_id", "last_registration"]
+        )
+
+
+def department_counts(store: sa.Engine, period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
+    """OPD registrations and ABHA-linked by department, largest first."""
+    t, f = st.summary_departments, st.dim_facilities
+    stmt = (
+        sa.select(
+            t.c.department,
+            sa.func.sum(t.c.registrations).label("opd_registrations"),
+            sa.func.sum(t.c.abha_linked).label("abha_linked"),
+        )
+        .select_from(t.join(f, f.c.facility_id == t.c.facility_id))
+        .where(t.c.day.between(period.start, period.end), *scope.conditions(f))
+        .group_by(t.c.department)
+        .order_by(sa.func.sum(t.c.registrations).desc(), t.c.department)
+    )
+    with store.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).mappings().all())
+    if frame.empty:
+        return _empty_frame(["department"])
+    return frame.astype({fig: "int64" for fig in FIGURES})
+
+
+def facility_staff(store: sa.Engine, facility_id: str) -> pd.DataFrame | None:
+    """HPR coverage of a facility's staff by cadre; None when the source has no
+    ``facility_staff`` table (an optional table of the contract)."""
+    if "facility_staff" not in optional_tables(store):
+        return None
+    s = st.dim_facility_staff
+    stmt = (
+        sa.select(
+            s.c.cadre,
+            sa.func.sum(s.c.sanctioned_or_working).label("in_post"),
+            sa.func.sum(s.c.hpr_registered).label("hpr_registered"),
+        )
+        .where(s.c.facility_id == facility_id)
+        .group_by(s.c.cadre)
+        .order_by(s.c.cadre)
+    )
+    with store.connect() as conn:
+        return pd.DataFrame(
+            conn.execute(stmt).mappings().all(), columns=["cadre", "in_post", "hpr_registered"]
         )

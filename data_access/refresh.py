@@ -47,6 +47,8 @@ WORKERS = 2
 Progress = Callable[[int, int, str], None]
 DETAIL_KEYS = ("facility_id", "day", "channel", "visit_type", "gender", "age_band")
 SUMMED = ("abha_linked", *FLAG_COLUMNS)
+NO_DEPARTMENT = "(not recorded)"
+DAY_TABLES = (st.summary_detail, st.summary_daily, st.summary_departments, st.quality_excluded)
 
 
 def ist_now() -> datetime:
@@ -146,35 +148,83 @@ def day_ranges(days: Iterable[date], max_len: int = CHUNK_DAYS) -> list[tuple[da
 
 
 # --- aggregation in the source ---------------------------------------------------------------
-def aggregate_window(
-    conn: sa.Connection, window: RowWindow, now: datetime
-) -> tuple[list[dict], list[dict]]:
-    """The window's counted registrations at detail grain, and its excluded rows by kind."""
-    c = classified_registrations(window, now).c
+@dataclass
+class WindowAggregates:
+    """What one classification pass over a window of raw rows yields."""
+
+    detail: list[dict]
+    """Counted registrations at detail grain (DETAIL_KEYS), with their counts."""
+    excluded: list[dict]
+    """Rows kept out of every figure, by day, facility as recorded, and kind."""
+    departments: list[dict]
+    """Counted registrations by facility, day and department."""
+
+
+def aggregate_window(conn: sa.Connection, window: RowWindow, now: datetime) -> WindowAggregates:
+    """Classify the window's rows once and group them twice, in one statement.
+
+    The classified rows are a MATERIALIZED common table expression (SQLite 3.35+,
+    PostgreSQL 12+), so the expensive part — the duplicate window and the normalisation —
+    runs once for both groupings: the detail grain, and departments.
+    """
+    classified = classified_registrations(window, now)
+    cte = sa.select(classified).cte("classified").prefix_with("MATERIALIZED")
+    c = cte.c
     keys = [c.status, *(c[k] for k in DETAIL_KEYS)]
-    stmt = sa.select(
+    sums = [sa.func.sum(c[name]).label(name) for name in SUMMED]
+    by_detail = sa.select(
+        sa.literal("detail").label("part"),
         *keys,
+        sa.null().label("department"),
         sa.func.count().label("registrations"),
-        *(sa.func.sum(c[name]).label(name) for name in SUMMED),
+        *sums,
     ).group_by(*keys)
-    detail: list[dict] = []
+    department = sa.func.coalesce(sa.func.nullif(sa.func.trim(c.department), ""), NO_DEPARTMENT)
+    dept_keys = [c.facility_id, c.day, department]
+    by_department = (
+        sa.select(
+            sa.literal("department").label("part"),
+            c.status,
+            c.facility_id,
+            c.day,
+            *(sa.null() for _ in DETAIL_KEYS[2:]),
+            department.label("department"),
+            sa.func.count().label("registrations"),
+            *[sa.func.sum(c[name]).label(name) for name in SUMMED],
+        )
+        .where(c.status == COUNTED)
+        .group_by(c.status, *dept_keys)
+    )
+    names = ["part", "status", *DETAIL_KEYS, "department", "registrations", *SUMMED]
+    counts = ["registrations", *SUMMED]
+    result = WindowAggregates([], [], [])
     excluded: dict[tuple[date | None, str | None, str], int] = defaultdict(int)
-    names = ["status", *DETAIL_KEYS, "registrations", *SUMMED]
-    counts = names[len(DETAIL_KEYS) + 1 :]
-    for values in conn.execute(stmt):
+    for values in conn.execute(sa.union_all(by_detail, by_department)):
         row = dict(zip(names, values, strict=True))
-        if row["status"] == COUNTED:
-            del row["status"]
-            for name in counts:
-                row[name] = int(row[name] or 0)
-            detail.append(row)
+        day = row["day"]
+        if isinstance(day, str):  # a UNION loses the column's type on SQLite
+            day = row["day"] = date.fromisoformat(day)
+        if row["part"] == "department":
+            result.departments.append(
+                {
+                    "facility_id": row["facility_id"],
+                    "day": day,
+                    "department": row["department"],
+                    "registrations": int(row["registrations"]),
+                    "abha_linked": int(row["abha_linked"] or 0),
+                }
+            )
+        elif row["status"] == COUNTED:
+            record = {k: row[k] for k in DETAIL_KEYS}
+            record.update({name: int(row[name] or 0) for name in counts})
+            result.detail.append(record)
         else:
-            excluded[(row["day"], row["facility_id"], row["status"])] += int(row["registrations"])
-    excluded_rows = [
+            excluded[(day, row["facility_id"], row["status"])] += int(row["registrations"])
+    result.excluded = [
         {"day": d, "facility_id": f, "kind": kind, "rows": n}
         for (d, f, kind), n in excluded.items()
     ]
-    return detail, excluded_rows
+    return result
 
 
 # --- writing the store -------------------------------------------------------------------------
@@ -211,7 +261,7 @@ def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
 
 
 def _delete_days(conn: sa.Connection, first: date, last: date) -> None:
-    for table in (st.summary_detail, st.summary_daily, st.quality_excluded):
+    for table in DAY_TABLES:
         conn.execute(table.delete().where(table.c.day.between(first, last)))
 
 
@@ -292,19 +342,19 @@ def _windows(ranges: list[tuple[date, date]]) -> Iterator[tuple[RowWindow, str]]
 
 def _aggregated(
     source: sa.Engine, windows: list[tuple[RowWindow, str]], now: datetime
-) -> Iterator[tuple[str, list[dict], list[dict]]]:
+) -> Iterator[tuple[str, WindowAggregates]]:
     """Each window's aggregates, in order, computed by up to WORKERS source connections.
 
     The source does the work (both engines release the GIL while a query runs), so two
     windows in flight keep both cores of a small server busy.
     """
 
-    def work(window: RowWindow) -> tuple[list[dict], list[dict]]:
+    def work(window: RowWindow) -> WindowAggregates:
         with source.connect() as conn:
             return aggregate_window(conn, window, now)
 
     pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="refresh")
-    pending: deque[tuple[str, Future[tuple[list[dict], list[dict]]]]] = deque()
+    pending: deque[tuple[str, Future[WindowAggregates]]] = deque()
     try:
         queue = iter(windows)
         for window, label in queue:
@@ -313,11 +363,11 @@ def _aggregated(
                 break
         while pending:
             label, future = pending.popleft()
-            detail, excluded = future.result()
+            aggregates = future.result()
             following = next(queue, None)
             if following is not None:
                 pending.append((following[1], pool.submit(work, following[0])))
-            yield label, detail, excluded
+            yield label, aggregates
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -344,7 +394,7 @@ def refresh(
         full = full or previous_now is None or state.get("source") != describe(source.url)
         if full:
             days = {d for d in source_counts if d is not None and d <= now.date()}
-            for table in (st.summary_detail, st.summary_daily, st.quality_excluded):
+            for table in DAY_TABLES:
                 wconn.execute(table.delete())
         else:
             days = days_to_refresh(
@@ -364,13 +414,14 @@ def refresh(
 
         total = len(ranges) + 2
         windows = list(_windows(ranges))
-        for done, (label, detail, excluded) in enumerate(_aggregated(source, windows, now)):
+        for done, (label, aggregates) in enumerate(_aggregated(source, windows, now)):
             if progress:
                 progress(done, total, label)
-            _insert(wconn, st.summary_detail, detail)
-            _insert(wconn, st.quality_excluded, excluded)
-            report.registrations += sum(r["registrations"] for r in detail)
-            report.excluded_rows += sum(r["rows"] for r in excluded)
+            _insert(wconn, st.summary_detail, aggregates.detail)
+            _insert(wconn, st.quality_excluded, aggregates.excluded)
+            _insert(wconn, st.summary_departments, aggregates.departments)
+            report.registrations += sum(r["registrations"] for r in aggregates.detail)
+            report.excluded_rows += sum(r["rows"] for r in aggregates.excluded)
         for first, last in ranges:
             _rebuild_daily(wconn, first, last)
 

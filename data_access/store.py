@@ -46,6 +46,17 @@ summary_daily = sa.Table(
 )
 """The detail summed over its breakdowns: what most pages need, ~40 times smaller."""
 
+summary_departments = sa.Table(
+    "summary_registrations_departments",
+    STORE,
+    sa.Column("facility_id", sa.Text, primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("department", sa.Text, primary_key=True),
+    sa.Column("registrations", sa.Integer, nullable=False),
+    sa.Column("abha_linked", sa.Integer, nullable=False),
+)
+"""Counted registrations by facility, day and department (as recorded, trimmed)."""
+
 quality_excluded = sa.Table(
     "quality_excluded_rows",
     STORE,

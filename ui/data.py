@@ -115,3 +115,22 @@ def _last_days(url: str, token: str, scope: Scope) -> pd.DataFrame:
 
 def last_registration_days(scope: Scope = EVERYWHERE) -> pd.DataFrame:
     return _last_days(store_url(), refresh_token(), scope)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _departments(url: str, token: str, period: Period, scope: Scope) -> pd.DataFrame:
+    return queries.department_counts(_engine(url), period, scope)
+
+
+def departments(period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
+    return _departments(store_url(), refresh_token(), period, scope)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _staff(url: str, token: str, facility_id: str) -> pd.DataFrame | None:
+    return queries.facility_staff(_engine(url), facility_id)
+
+
+def facility_staff(facility_id: str) -> pd.DataFrame | None:
+    """HPR coverage by cadre, or None when the database has no facility_staff table."""
+    return _staff(store_url(), refresh_token(), facility_id)

@@ -181,7 +181,9 @@ def sidebar_filters(
     state = st.session_state
     if _PENDING in state:  # a page asked to narrow the scope (e.g. a click on the map)
         pending = state.pop(_PENDING)
-        state[_KEYS["districts"]] = list(pending.get("districts", state.get(_KEYS["districts"], [])))
+        state[_KEYS["districts"]] = list(
+            pending.get("districts", state.get(_KEYS["districts"], []))
+        )
         state[_KEYS["facilities"]] = list(pending.get("facilities", []))
     if _KEYS["preset"] not in state:
         initial = filters_from_params(

@@ -129,7 +129,7 @@ left.altair_chart(
         ],
     )
     .properties(height=300),
-    use_container_width=True,
+    width="stretch",
 )
 
 # --- channel mix ------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ right.altair_chart(
         ],
     )
     .properties(height=300),
-    use_container_width=True,
+    width="stretch",
 )
 
 # --- facilities that moved most ----------------------------------------------------------------

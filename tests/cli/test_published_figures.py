@@ -88,7 +88,13 @@ def test_source_and_analytics_agree_with_dirty_rows(demo, capsys, by: str) -> No
 def test_sqlite_and_postgresql_give_identical_analytics_tables(
     demo_on_sqlite, demo_on_postgresql
 ) -> None:
-    tables = (st.summary_detail, st.summary_daily, st.quality_excluded, st.enrolments_daily)
+    tables = (
+        st.summary_detail,
+        st.summary_daily,
+        st.summary_departments,
+        st.quality_excluded,
+        st.enrolments_daily,
+    )
     snapshots = []
     for _, store_url in (demo_on_sqlite, demo_on_postgresql):
         with store_engine(store_url).connect() as conn:

@@ -13,6 +13,7 @@ from data_access.queries import (
     Period,
     Scope,
     data_quality_counts,
+    department_counts,
     registration_counts,
     source_registration_counts,
 )
@@ -141,3 +142,11 @@ def test_an_empty_selection_gives_zero_rows_not_an_error(worked_source_url: str,
     assert source_registration_counts(source, empty, by=["district"], now=NOW).empty
     total = registration_counts(store, empty)
     assert total["opd_registrations"].tolist() in ([0], [])
+
+
+def test_departments(worked_source_url: str, store_url: str) -> None:
+    source, store = source_engine(worked_source_url), store_engine(store_url)
+    refresh(source, store, now=NOW)
+    frame = department_counts(store, JANUARY)
+    # every hand-built row is in Medicine; January counts 5 at F1 and 2 at F2
+    assert frame.set_index("department")["opd_registrations"].to_dict() == {"Medicine": 7}

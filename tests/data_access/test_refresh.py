@@ -20,7 +20,13 @@ from data_access.refresh import day_ranges, days_to_refresh, refresh
 
 NOW = datetime(2026, 11, 26, 12, 0)
 LATER = datetime(2026, 12, 2, 12, 0)
-TABLES = (st.summary_detail, st.summary_daily, st.quality_excluded, st.enrolments_daily)
+TABLES = (
+    st.summary_detail,
+    st.summary_daily,
+    st.summary_departments,
+    st.quality_excluded,
+    st.enrolments_daily,
+)
 
 
 def snapshot(store: sa.Engine) -> dict[str, list[tuple]]:

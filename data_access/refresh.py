@@ -391,7 +391,12 @@ def refresh(
         source_counts = source_day_counts(sconn)
         state = _state(wconn)
         previous_now = datetime.fromisoformat(state["now"]) if "now" in state else None
-        full = full or previous_now is None or state.get("source") != describe(source.url)
+        full = (
+            full
+            or previous_now is None
+            or state.get("source") != describe(source.url)
+            or state.get("store_version") != st.STORE_VERSION
+        )
         if full:
             days = {d for d in source_counts if d is not None and d <= now.date()}
             for table in DAY_TABLES:
@@ -437,6 +442,7 @@ def refresh(
             wconn,
             {
                 "now": now.isoformat(),
+                "store_version": st.STORE_VERSION,
                 "refreshed_at": ist_now().isoformat(),
                 "source": describe(source.url),
                 "source_rows": str(sum(source_counts.values())),

@@ -15,6 +15,9 @@ import sqlalchemy as sa
 from data_access.rules import FLAG_COLUMNS
 
 STORE = sa.MetaData()
+STORE_VERSION = "2"
+"""Bumped whenever the analytics tables change shape; a store of another version is
+rebuilt by the next refresh (and until then the dashboard asks for one)."""
 
 _counts = ("registrations", "abha_linked", *FLAG_COLUMNS)
 
@@ -179,8 +182,24 @@ def calendar_rows(first: date = CALENDAR_FIRST_DAY, last: date = CALENDAR_LAST_D
     return rows
 
 
+def stored_version(engine: sa.Engine) -> str | None:
+    if not sa.inspect(engine).has_table(refresh_state.name):
+        return None
+    with engine.connect() as conn:
+        return conn.execute(
+            sa.select(refresh_state.c.value).where(refresh_state.c.key == "store_version")
+        ).scalar()
+
+
 def ensure_store(engine: sa.Engine) -> None:
-    """Create the store's tables the first time; fill the calendar once."""
+    """Create the store's tables the first time; fill the calendar once.
+
+    A store written by another version of the dashboard is dropped and made anew (the next
+    refresh is then a full one): its tables may have another shape.
+    """
+    inspector = sa.inspect(engine)
+    if inspector.has_table(refresh_state.name) and stored_version(engine) != STORE_VERSION:
+        STORE.drop_all(engine)
     STORE.create_all(engine)
     with engine.begin() as conn:
         has_calendar = conn.execute(sa.select(sa.func.count()).select_from(calendar_days)).scalar()
@@ -193,7 +212,5 @@ def store_is_built(engine: sa.Engine) -> bool:
     if not all(inspector.has_table(t.name) for t in STORE.sorted_tables):
         return False
     with engine.connect() as conn:
-        done = conn.execute(
-            sa.select(refresh_state.c.value).where(refresh_state.c.key == "refreshed_at")
-        ).scalar()
-    return done is not None
+        state = dict(conn.execute(sa.select(refresh_state.c.key, refresh_state.c.value)).all())
+    return "refreshed_at" in state and state.get("store_version") == STORE_VERSION

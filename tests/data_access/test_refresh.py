@@ -161,3 +161,21 @@ def test_a_postgresql_store_holds_the_same_tables(
     refresh(source, embedded, now=NOW)
     refresh(source, server, now=NOW)
     assert snapshot(embedded) == snapshot(server)
+
+
+def test_a_store_of_another_version_is_rebuilt(worked_source_url: str, store_url: str) -> None:
+    source, store = source_engine(worked_source_url), store_engine(store_url)
+    refresh(source, store, now=NOW)
+    before = snapshot(store)
+    with store.begin() as conn:
+        conn.execute(
+            st.refresh_state.update()
+            .where(st.refresh_state.c.key == "store_version")
+            .values(value="0")
+        )
+        conn.execute(sa.text("DROP TABLE summary_registrations_departments"))
+    assert not st.store_is_built(store), "the dashboard asks for a refresh"
+    report = refresh(source, store, now=NOW)
+    assert report.full
+    assert st.store_is_built(store)
+    assert snapshot(store) == before

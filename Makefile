@@ -14,7 +14,7 @@ run: install
 	$(BIN)/ehospital-dashboard serve --port $(PORT)
 
 test: install-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -1,6 +1,450 @@
-"""Map (being built)."""
+"""Map: ABHA adoption, OPD volume or the change in adoption, by district and facility."""
 
+from __future__ import annotations
+
+from functools import partial
+
+import geopandas as gpd
+import pandas as pd
+import pydeck as pdk
 import streamlit as st
 
+from geo import boundaries as geo_boundaries
+from geo import layers
+from metrics.adoption import with_adoption_rate
+from metrics.change import points_change
+from ui import data
+from ui import format as fmt
+from ui.filters import facilities_in_scope, narrow_to, scope_caption
+
+MAP_KEY, NARROW_KEY, REQUEST_KEY, METRIC_KEY = (
+    "map_select",
+    "map_narrow",
+    "map_narrow_request",
+    "map_metric",
+)
+GENERATION_KEY = "map_generation"
+DISTRICT_LAYER, FACILITY_LAYER = "districts", "facilities"
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 820, 640
+CHANGE_MIN_REGISTRATIONS = 50
+METRICS = {
+    "adoption": "ABHA adoption (%)",
+    "volume": "OPD registrations",
+    "change": "Change in adoption (pp)",
+}
+TOOLTIP = {
+    "html": "<b>{name}</b><br/><i>{kind}</i><br/>{figures}",
+    "style": {
+        "whiteSpace": "pre-line",
+        "backgroundColor": "#ffffff",
+        "color": "#262730",
+        "border": "1px solid #c0c0c0",
+        "fontSize": "13px",
+        "padding": "8px",
+    },
+}
+
+
+def _request_from_map(key: str) -> None:
+    objects = st.session_state[key]["selection"]["objects"]
+    st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
+    for feature in objects.get(DISTRICT_LAYER, []):
+        code = feature.get("properties", feature).get("lgd_code")
+        if code is not None:
+            st.session_state[REQUEST_KEY] = {"districts": [int(code)]}
+    for point in objects.get(FACILITY_LAYER, []):
+        if point.get("facility_id"):
+            st.session_state[REQUEST_KEY] = {"facilities": [point["facility_id"]]}
+
+
+def _request_from_selectbox() -> None:
+    code = st.session_state[NARROW_KEY]
+    if code is not None:
+        st.session_state[REQUEST_KEY] = {"districts": [int(code)]}
+    st.session_state[NARROW_KEY] = None
+
+
+def _request_all_districts() -> None:
+    st.session_state[REQUEST_KEY] = {"districts": []}
+
+
+@st.cache_data(show_spinner=False)
+def _boundaries(lgd_codes: tuple[int, ...]) -> gpd.GeoDataFrame:
+    return geo_boundaries.district_boundaries(lgd_codes)
+
+
+if REQUEST_KEY in st.session_state:
+    narrow_to(**st.session_state.pop(REQUEST_KEY))
+
+filters = st.session_state["filters"]
+districts, facilities = data.districts(), data.facilities()
+scope_text = scope_caption(filters, districts, facilities)
 st.header("Map")
-st.caption("This page is being built.")
+st.caption(
+    "Districts coloured by the figure you pick, and the facilities as circles whose area "
+    "follows their OPD registrations. Click a district or a facility (or use the list) to "
+    f"narrow the whole app to it. {scope_text}"
+)
+
+by_district = data.counts(filters.period, filters.scope, by=["district"])
+if by_district.empty or int(by_district["opd_registrations"].sum()) == 0:
+    st.info(f"No registrations in {scope_text}.")
+    st.stop()
+
+
+def _with_change(now: pd.DataFrame, before: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Counts with their adoption rate and its change in points from the previous period."""
+    previous = with_adoption_rate(before)[[key, "opd_registrations", "abha_share"]]
+    merged = with_adoption_rate(now).merge(
+        previous.rename(
+            columns={"opd_registrations": "registrations_before", "abha_share": "share_before"}
+        ),
+        on=key,
+        how="left",
+    )
+    comparable = (merged["opd_registrations"] >= CHANGE_MIN_REGISTRATIONS) & (
+        merged["registrations_before"] >= CHANGE_MIN_REGISTRATIONS
+    )
+    merged["change_pp"] = pd.to_numeric(
+        pd.Series(
+            [
+                points_change(now_share, before_share) if ok else None
+                for now_share, before_share, ok in zip(
+                    merged["abha_share"], merged["share_before"], comparable, strict=True
+                )
+            ],
+            index=merged.index,
+            dtype="object",
+        ),
+        errors="coerce",
+    )
+    return merged
+
+
+district_figures = _with_change(
+    by_district, data.counts(filters.previous, filters.scope, by=["district"]), "district_lgd"
+)
+facility_figures = _with_change(
+    data.counts(filters.period, filters.scope, by=["facility"]),
+    data.counts(filters.previous, filters.scope, by=["facility"]),
+    "facility_id",
+)
+
+district_names = dict(zip(districts["lgd_code"].astype(int), districts["name_en"], strict=True))
+shown_facilities = facilities_in_scope(filters, facilities).merge(
+    facility_figures, on="facility_id", how="left"
+)
+if filters.facilities:
+    scope_codes = sorted({int(code) for code in shown_facilities["district_lgd"]})
+elif filters.districts:
+    scope_codes = sorted(filters.districts)
+else:
+    scope_codes = sorted(district_names)
+
+# --- the metric and its scale -----------------------------------------------------------------
+metric = st.radio(
+    "Colour the map by",
+    list(METRICS),
+    format_func=METRICS.__getitem__,
+    horizontal=True,
+    key=METRIC_KEY,
+)
+value_column = {"adoption": "abha_share", "volume": "opd_registrations", "change": "change_pp"}[
+    metric
+]
+district_rows = pd.DataFrame({"lgd_code": sorted(district_names)}).merge(
+    district_figures.rename(columns={"district_lgd": "lgd_code"}), on="lgd_code", how="left"
+)
+district_rows["in_scope"] = district_rows["lgd_code"].isin(scope_codes)
+district_rows["has_data"] = district_rows["opd_registrations"].fillna(0) > 0
+in_scope_values = district_rows.loc[district_rows["in_scope"], value_column].tolist()
+facility_values = shown_facilities[value_column].tolist()
+
+
+def _whole_percent(share: float) -> str:
+    return fmt.percent(share, digits=0)
+
+
+if metric == "adoption":
+    scheme, tick = "viridis", _whole_percent
+    vmin, vmax = layers.sequential_domain(
+        in_scope_values + facility_values, step=0.1, lower=None, upper=1.0
+    )
+elif metric == "volume":
+    scheme, tick = "viridis", fmt.count
+    vmin, vmax = layers.sequential_domain(in_scope_values)
+else:
+    scheme, tick = "prgn", fmt.points
+    vmin, vmax = layers.diverging_domain(in_scope_values, step=5.0)
+
+
+def _figures_text(row: pd.Series) -> str:
+    registrations = 0 if pd.isna(row["opd_registrations"]) else row["opd_registrations"]
+    if registrations == 0:
+        return "No OPD registrations in the period"
+    share = None if pd.isna(row["abha_share"]) else float(row["abha_share"])
+    change = None if pd.isna(row["change_pp"]) else float(row["change_pp"])
+    return (
+        f"OPD registrations: {fmt.count(registrations)}\n"
+        f"ABHA-linked: {fmt.count(row['abha_linked'])}\n"
+        f"ABHA adoption: {fmt.percent(share)}\n"
+        f"Change vs previous period: {fmt.points(change)}"
+    )
+
+
+def _district_kind(row: pd.Series) -> str:
+    if not row["in_scope"]:
+        return "Outside the filters: click to narrow the app to it"
+    return f"District · LGD {row['lgd_code']}" + ("" if row["has_data"] else " · no data")
+
+
+district_rows["name"] = district_rows["lgd_code"].map(district_names)
+district_rows["kind"] = district_rows.apply(_district_kind, axis=1)
+district_rows["figures"] = [
+    _figures_text(row) if row["in_scope"] else "" for _, row in district_rows.iterrows()
+]
+district_rows["fill"] = [
+    layers.colour_for(value, vmin, vmax, scheme) if in_scope else list(layers.OUTSIDE_FILL)
+    for value, in_scope in zip(district_rows[value_column], district_rows["in_scope"], strict=True)
+]
+district_rows["line"] = [
+    list(layers.OUTLINE if in_scope else layers.OUTSIDE_OUTLINE)
+    for in_scope in district_rows["in_scope"]
+]
+
+# --- the map ----------------------------------------------------------------------------------
+boundaries = _boundaries(tuple(sorted(district_names)))
+missing = geo_boundaries.missing_boundaries(sorted(district_names), boundaries)
+properties = district_rows[["lgd_code", "name", "kind", "figures", "fill", "line"]]
+no_data = district_rows[district_rows["in_scope"] & ~district_rows["has_data"]]
+labels = layers.label_positions(boundaries)
+
+located = shown_facilities.dropna(subset=["latitude", "longitude"]).sort_values("facility_id")
+located = located.assign(
+    name=located["name_en"],
+    kind=[
+        f"{kind} · {district_names.get(int(code), code)} district"
+        for kind, code in zip(located["facility_type"], located["district_lgd"], strict=True)
+    ],
+    figures=[_figures_text(row) for _, row in located.iterrows()],
+    position=[
+        [float(x), float(y)] for x, y in zip(located["longitude"], located["latitude"], strict=True)
+    ],
+    radius=layers.point_radii(located["opd_registrations"]),
+    fill=(
+        [[255, 255, 255, 235]] * len(located)
+        if metric == "volume"
+        else layers.colours_for(located[value_column], vmin, vmax, scheme)
+    ),
+)
+unlocated = shown_facilities[
+    shown_facilities["latitude"].isna() | shown_facilities["longitude"].isna()
+]
+
+scope_boundaries = boundaries[boundaries["lgd_code"].isin(scope_codes)]
+bounds = layers.bounds_of(scope_boundaries if not scope_boundaries.empty else boundaries)
+if bounds is None:
+    bounds = layers.points_bounds(located["longitude"], located["latitude"])
+
+map_column, side = st.columns([4, 1.4])
+if bounds is None:
+    map_column.warning("No district boundary and no facility location to draw.")
+else:
+    deck = pdk.Deck(
+        layers=[
+            pdk.Layer(
+                "GeoJsonLayer",
+                id=DISTRICT_LAYER,
+                data=layers.district_features(boundaries, properties),
+                pickable=True,
+                stroked=True,
+                filled=True,
+                auto_highlight=True,
+                highlight_color=[255, 200, 0, 120],
+                get_fill_color="properties.fill",
+                get_line_color="properties.line",
+                line_width_min_pixels=1.5,
+            ),
+            pdk.Layer(
+                "GeoJsonLayer",
+                id="no-data-outline",
+                data=layers.district_features(boundaries, no_data[["lgd_code"]]),
+                filled=False,
+                stroked=True,
+                get_line_color=layers.NO_DATA_OUTLINE,
+                line_width_min_pixels=2,
+                extensions=[{"@@type": "PathStyleExtension", "dash": True}],
+                get_dash_array=[4, 3],
+                dash_justified=True,
+            ),
+            pdk.Layer(
+                "ScatterplotLayer",
+                id=FACILITY_LAYER,
+                data=located[
+                    ["facility_id", "name", "kind", "figures", "position", "radius", "fill"]
+                ].to_dict(orient="records"),
+                pickable=True,
+                stroked=True,
+                get_position="position",
+                get_radius="radius",
+                radius_units="'pixels'",
+                get_fill_color="fill",
+                get_line_color=[38, 39, 48, 255],
+                line_width_min_pixels=1,
+            ),
+            pdk.Layer(
+                "TextLayer",
+                id="district-names",
+                data=[
+                    {"name": district_names[code], "position": labels[code]}
+                    for code in scope_codes
+                    if code in labels
+                ],
+                get_position="position",
+                get_text="name",
+                get_size=13,
+                size_units="'pixels'",
+                get_color=[20, 20, 20, 255],
+                font_weight="'bold'",
+                font_family="'Source Sans Pro, Helvetica, Arial, sans-serif'",
+                background=True,
+                get_background_color=[255, 255, 255, 200],
+                background_padding=[3, 1],
+            ),
+        ],
+        initial_view_state=pdk.ViewState(
+            **layers.view_state_for(bounds, MAP_WIDTH_PX, MAP_HEIGHT_PX)
+        ),
+        map_provider=None,
+        tooltip=TOOLTIP,
+    )
+    # A new key after each click: the narrowed map starts without a selection.
+    map_key = f"{MAP_KEY}_{st.session_state.get(GENERATION_KEY, 0)}"
+    with map_column:
+        st.pydeck_chart(
+            deck,
+            height=MAP_HEIGHT_PX,
+            on_select=partial(_request_from_map, map_key),
+            selection_mode="single-object",
+            key=map_key,
+            alt=f"Map of {METRICS[metric]} by district and facility: {scope_text}",
+        )
+
+
+# --- legend and narrowing -----------------------------------------------------------------------
+def _legend_html() -> str:
+    gradient = ", ".join(layers.gradient_stops(scheme))
+    middle = tick((vmin + vmax) / 2) if scheme == "viridis" else "0 pp"
+    no_data_fill = layers.rgb_to_hex(layers.NO_DATA_FILL)
+    no_data_line = layers.rgb_to_hex(layers.NO_DATA_OUTLINE)
+    outside = layers.rgb_to_hex(layers.OUTSIDE_OUTLINE)
+    circles = (
+        "white circles: facilities, area ∝ OPD registrations"
+        if metric == "volume"
+        else "circles: facilities, same colours; area ∝ OPD registrations"
+    )
+    swatch = "display:inline-block;width:18px;height:12px;vertical-align:middle;margin-right:6px;"
+    return (
+        f"<div style='font-size:0.85rem;line-height:1.6'>"
+        f"<b>{METRICS[metric]}</b>"
+        f"<div style='height:14px;border-radius:2px;background:linear-gradient(to right, "
+        f"{gradient})'></div>"
+        f"<div style='display:flex;justify-content:space-between'>"
+        f"<span>{tick(vmin)}</span><span>{middle}</span><span>{tick(vmax)}</span></div>"
+        f"<div><span style='{swatch}background:{no_data_fill};"
+        f"border:2px dashed {no_data_line}'></span>No data (no registrations"
+        f"{' to compare' if metric == 'change' else ''})</div>"
+        f"<div><span style='{swatch}background:#f0f0f0;border:1px solid {outside}'></span>"
+        f"Outside the filters</div>"
+        f"<div>{circles}</div>"
+        f"</div>"
+    )
+
+
+with side:
+    st.markdown(_legend_html(), unsafe_allow_html=True)
+    if metric == "change":
+        st.caption(
+            f"Only where both periods have {CHANGE_MIN_REGISTRATIONS}+ registrations; "
+            "beyond the ends: the end colour."
+        )
+    if filters.facilities:
+        in_force = ", ".join(
+            facilities.set_index("facility_id")["name_en"].get(f, f) for f in filters.facilities
+        )
+    elif filters.districts:
+        in_force = ", ".join(district_names.get(d, str(d)) for d in filters.districts)
+    else:
+        in_force = "all districts"
+    st.markdown(f"**The app shows:** {in_force}")
+    if filters.districts or filters.facilities:
+        st.button("Show all districts", on_click=_request_all_districts, key="map_show_all")
+    st.selectbox(
+        "Narrow the app to a district",
+        sorted(district_names, key=district_names.__getitem__),
+        index=None,
+        format_func=district_names.__getitem__,
+        placeholder="Choose a district",
+        key=NARROW_KEY,
+        on_change=_request_from_selectbox,
+    )
+
+if missing:
+    st.warning(
+        "Not drawn, since the boundary file has no shape for them (their figures are in the "
+        "table below): "
+        + ", ".join(f"{district_names.get(code, code)} (LGD {code})" for code in missing)
+    )
+if not unlocated.empty:
+    st.caption(
+        "Not on the map, since their coordinates are missing: "
+        + ", ".join(f"{row.name_en} ({row.facility_id})" for row in unlocated.itertuples())
+    )
+
+# --- the figures behind the map ---------------------------------------------------------------
+st.subheader("The figures behind the map")
+table = district_rows[district_rows["in_scope"]].assign(
+    registrations=lambda t: t["opd_registrations"].fillna(0).astype(int),
+    linked=lambda t: t["abha_linked"].fillna(0).astype(int),
+    adoption_percent=lambda t: t["abha_share"] * 100,
+)
+shown = {
+    "name": "District",
+    "registrations": "OPD registrations",
+    "linked": "ABHA-linked",
+    "adoption_percent": "ABHA adoption (%)",
+    "change_pp": "Change (pp)",
+}
+column_config = {
+    "ABHA adoption (%)": st.column_config.NumberColumn(format="%.1f%%"),
+    "Change (pp)": st.column_config.NumberColumn(format="%+.1f"),
+    "OPD registrations": st.column_config.NumberColumn(format="localized"),
+    "ABHA-linked": st.column_config.NumberColumn(format="localized"),
+}
+st.dataframe(
+    table[list(shown)].rename(columns=shown),
+    hide_index=True,
+    column_config=column_config,
+    key="map_district_table",
+)
+with st.expander("Facilities"):
+    facility_table = shown_facilities.assign(
+        district=shown_facilities["district_lgd"].map(district_names),
+        registrations=shown_facilities["opd_registrations"].fillna(0).astype(int),
+        linked=shown_facilities["abha_linked"].fillna(0).astype(int),
+        adoption_percent=shown_facilities["abha_share"] * 100,
+    )
+    facility_shown = {
+        "name_en": "Facility",
+        "facility_type": "Type",
+        "district": "District",
+        "registrations": "OPD registrations",
+        "linked": "ABHA-linked",
+        "adoption_percent": "ABHA adoption (%)",
+        "change_pp": "Change (pp)",
+    }
+    st.dataframe(
+        facility_table[list(facility_shown)].rename(columns=facility_shown),
+        hide_index=True,
+        column_config=column_config,
+    )

@@ -55,9 +55,12 @@ last_days = data.last_registration_days(scope)
 last = last_days["last_registration"].iloc[0] if not last_days.empty else None
 last = None if last is None or pd.isna(last) else last
 go_live = facility["ehospital_go_live"]
-facts = st.columns(4)
+facts = st.columns([1, 3, 2, 2])
 facts[0].metric("Type", facility["facility_type"])
-facts[1].metric("District · block", f"{district_name} · {facility['block'] or '–'}")
+facts[1].markdown(
+    f"**District** {district_name}  \n**Block** {facility['block'] or '–'}  \n"
+    f"**HFR ID** {facility_id}"
+)
 facts[2].metric("e-Hospital go-live", fmt.day(go_live if isinstance(go_live, date) else None))
 facts[3].metric(
     "Last registration",
@@ -65,7 +68,6 @@ facts[3].metric(
     None if last is None else f"{(as_of - last).days} days before the data's as-of day",
     delta_color="off",
 )
-st.caption(f"HFR ID {facility_id}")
 
 staff = data.facility_staff(facility_id)
 if staff is None:

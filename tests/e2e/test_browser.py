@@ -1,0 +1,145 @@
+"""End to end: a real server, Debian's chromium driven by Playwright, every page opened by
+its deep link on a fresh server. Fails on an exception box, a "Page not found" dialog, a
+blank chart, or a request to any host other than the server. Screenshots go to
+artifacts/screenshots/ (ignored by git): look at them."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from conftest import IN_CI
+
+from data_access.config import PROJECT_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
+PAGES = {
+    "overview": ("", ["chart"]),
+    "map": ("map", ["map"]),
+    "trends": ("trends", ["chart"]),
+    "comparison": ("comparison", ["chart"]),
+    "facility": ("facility", ["chart"]),
+    "data-quality": ("data-quality", []),
+    "about": ("about", []),
+}
+QUERY = "?period=custom&from=2025-05-01&to=2025-07-31"
+pytestmark = pytest.mark.slow
+
+
+def _need_browser() -> None:
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        reason = "playwright is not installed (pip install -e '.[test]')"
+    else:
+        reason = (
+            None if Path(CHROMIUM).exists() else f"{CHROMIUM} is missing (apt-get install chromium)"
+        )
+    if reason:
+        if IN_CI:
+            pytest.fail(f"CI=true and {reason}: the browser tests must run in CI")
+        pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_server(store_url: str, tmp_path: Path) -> tuple[subprocess.Popen, int]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "ANALYTICS_DB_URL": store_url,
+        "EHOSPITAL_SECRETS_FILE": str(tmp_path / "none.toml"),
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(PROJECT_ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as r:
+                if r.read() == b"ok":
+                    return server, port
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError("the dashboard server did not start") from None
+            time.sleep(0.3)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_by_deep_link_on_a_fresh_server(demo_on_sqlite, name: str, tmp_path: Path) -> None:
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    path, expects = PAGES[name]
+    server, port = _start_server(demo_on_sqlite[1], tmp_path)
+    foreign: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            )
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.on(
+                "request",
+                lambda request: (
+                    urlparse(request.url).hostname not in ("127.0.0.1", "localhost")
+                    and not request.url.startswith(("data:", "blob:"))
+                    and foreign.append(request.url)
+                ),
+            )
+            page.goto(f"http://127.0.0.1:{port}/{path}{QUERY}")
+            page.wait_for_selector("[data-testid='stHeading']", timeout=60_000)
+            if "chart" in expects:
+                page.wait_for_selector(
+                    "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg",
+                    timeout=60_000,
+                )
+            if "map" in expects:
+                page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
+            page.wait_for_timeout(2500)  # let the last charts draw
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+            body = page.inner_text("body")
+            assert page.locator("[data-testid='stException']").count() == 0, body[:2000]
+            assert "Page not found" not in body
+            assert "This page is being built" not in body
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert not foreign, f"requests to other hosts: {foreign[:5]}"

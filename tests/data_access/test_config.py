@@ -64,3 +64,15 @@ def test_bad_configuration_is_named(tmp_path: Path, content: str, needle: str) -
     secrets.write_text(content)
     with pytest.raises(ConfigurationError, match=needle):
         load_settings(secrets_path=secrets, environ={"EHOSPITAL_DATA_DIR": str(tmp_path)})
+
+
+def test_a_boundary_file_can_be_named(tmp_path: Path) -> None:
+    boundaries = tmp_path / "districts.fgb"
+    boundaries.write_bytes(b"")
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f'[dashboard]\nboundary_file = "{boundaries}"\n')
+    env = {"EHOSPITAL_DATA_DIR": str(tmp_path)}
+    assert load_settings(secrets_path=secrets, environ=env).boundary_file == str(boundaries)
+    secrets.write_text(f'[dashboard]\nboundary_file = "{tmp_path / "absent.fgb"}"\n')
+    with pytest.raises(ConfigurationError, match="boundary_file"):
+        load_settings(secrets_path=secrets, environ=env)

@@ -8,6 +8,11 @@ with the reason, except under CI=true, where a skip would hide a gap and so fail
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -16,7 +21,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from data_access.config import sqlite_url
+from data_access.config import PROJECT_ROOT, sqlite_url
 from data_access.contract import source_metadata
 from data_access.engines import source_engine, store_engine
 from data_access.refresh import refresh
@@ -279,3 +284,48 @@ def worked_store(worked_source_url: str, tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("ANALYTICS_DB_URL", store_url)
     monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "none.toml"))
     return store_url
+
+
+# --- a real dashboard server on a free loopback port --------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(store_url: str, tmp_path: Path) -> tuple[subprocess.Popen, int]:
+    """``streamlit run app.py`` on the given store; returns once /_stcore/health says ok."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "ANALYTICS_DB_URL": store_url,
+        "EHOSPITAL_SECRETS_FILE": str(tmp_path / "none.toml"),
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(PROJECT_ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as r:
+                if r.read() == b"ok":
+                    return server, port
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError("the dashboard server did not start") from None
+            time.sleep(0.3)

@@ -11,7 +11,7 @@ import streamlit as st
 from data_access.queries import Scope
 from metrics.adoption import adoption_rate, with_adoption_rate
 from metrics.incentive import IncentiveRule, incentive_estimate
-from ui import data
+from ui import charts, data
 from ui import format as fmt
 from ui.filters import facilities_in_scope, scope_caption
 
@@ -133,23 +133,8 @@ left.altair_chart(
 )
 
 channels = data.counts(filters.period, scope, by=["channel"])
-channels["share"] = channels["opd_registrations"] / registrations
 right.subheader("How patients registered")
-right.altair_chart(
-    alt.Chart(channels)
-    .mark_bar()
-    .encode(
-        x=alt.X("share:Q", title="Share of OPD registrations", axis=alt.Axis(format="%")),
-        y=alt.Y("channel:N", title=None, sort="-x"),
-        tooltip=[
-            alt.Tooltip("channel:N", title="Channel"),
-            alt.Tooltip("opd_registrations:Q", title="OPD registrations", format=","),
-            alt.Tooltip("share:Q", title="Share", format=".1%"),
-        ],
-    )
-    .properties(height=280),
-    width="stretch",
-)
+right.altair_chart(charts.channel_mix(channels, height=280), width="stretch")
 
 st.subheader("Departments")
 departments = with_adoption_rate(data.departments(filters.period, scope))

@@ -8,7 +8,7 @@ import streamlit as st
 from metrics.adoption import adoption_rate, with_adoption_rate
 from metrics.change import period_change, points_change, top_movers
 from metrics.headlines import leader_headline, registration_headline
-from ui import data
+from ui import charts, data
 from ui import format as fmt
 from ui.filters import facilities_in_scope, scope_caption
 
@@ -134,23 +134,8 @@ left.altair_chart(
 
 # --- channel mix ------------------------------------------------------------------------------
 mix = channels.reset_index()
-mix["share"] = mix["opd_registrations"] / registrations
 right.subheader("How patients registered")
-right.altair_chart(
-    alt.Chart(mix)
-    .mark_bar()
-    .encode(
-        x=alt.X("share:Q", title="Share of OPD registrations", axis=alt.Axis(format="%")),
-        y=alt.Y("channel:N", title=None, sort="-x"),
-        tooltip=[
-            alt.Tooltip("channel:N", title="Channel"),
-            alt.Tooltip("opd_registrations:Q", title="OPD registrations", format=","),
-            alt.Tooltip("share:Q", title="Share", format=".1%"),
-        ],
-    )
-    .properties(height=300),
-    width="stretch",
-)
+right.altair_chart(charts.channel_mix(mix, height=300), width="stretch")
 
 # --- facilities that moved most ----------------------------------------------------------------
 st.subheader("Facilities whose ABHA adoption moved most")

@@ -5,17 +5,11 @@ artifacts/screenshots/ (ignored by git): look at them."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import IN_CI
+from conftest import IN_CI, start_server
 
 from data_access.config import PROJECT_ROOT
 
@@ -49,56 +43,13 @@ def _need_browser() -> None:
         pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server(store_url: str, tmp_path: Path) -> tuple[subprocess.Popen, int]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "ANALYTICS_DB_URL": store_url,
-        "EHOSPITAL_SECRETS_FILE": str(tmp_path / "none.toml"),
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(PROJECT_ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as r:
-                if r.read() == b"ok":
-                    return server, port
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError("the dashboard server did not start") from None
-            time.sleep(0.3)
-
-
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_by_deep_link_on_a_fresh_server(demo_on_sqlite, name: str, tmp_path: Path) -> None:
     _need_browser()
     from playwright.sync_api import sync_playwright
 
     path, expects = PAGES[name]
-    server, port = _start_server(demo_on_sqlite[1], tmp_path)
+    server, port = start_server(demo_on_sqlite[1], tmp_path)
     foreign: list[str] = []
     try:
         with sync_playwright() as p:

@@ -1,18 +1,14 @@
-"""The app renders on the analytics store (AppTest), and the server answers on its port."""
+"""The server answers on its port."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import start_server
 
-from data_access.config import PROJECT_ROOT
 from data_access.engines import source_engine, store_engine
 from data_access.refresh import refresh
 
@@ -28,42 +24,14 @@ def built_store(worked_source_url: str, tmp_path: Path, monkeypatch: pytest.Monk
     return store_url
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.parametrize("engine_name", ["sqlite"], indirect=False)
-def test_the_server_answers_on_its_port(built_store: str) -> None:
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(PROJECT_ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-        ],
-        cwd=PROJECT_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+def test_the_server_answers_on_its_port(built_store: str, tmp_path: Path) -> None:
+    server, port = start_server(built_store, tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as r:
-                    assert r.read() == b"ok"
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.5)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as r:
+            assert r.read() == b"ok"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as r:
+            assert b"<html" in r.read().lower()
     finally:
         server.terminate()
         server.wait(timeout=20)

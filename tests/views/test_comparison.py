@@ -3,29 +3,17 @@ state, and its league tables show the figures data_access gives."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import pytest
-from conftest import F1, F2
+from conftest import F1
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
-from views_helpers import open_page
+from views_helpers import FILTER_STATES, JANUARY, JANUARY_PERIOD, open_page
 
 from data_access.engines import store_engine
-from data_access.queries import Period, Scope, districts, facilities, registration_counts
+from data_access.queries import Scope, districts, facilities, registration_counts
 
 PAGE = "views/comparison.py"
-JANUARY = {"period": "custom", "from": "2025-01-01", "to": "2025-01-31"}
-JANUARY_PERIOD = Period(date(2025, 1, 1), date(2025, 1, 31))
-FILTER_STATES = {
-    "whole division": JANUARY,
-    "one district": {**JANUARY, "district": "414"},
-    "one facility": {**JANUARY, "facility": F2},
-    "one facility type": {**JANUARY, "type": "DH"},
-    "an empty period": {"period": "custom", "from": "2025-01-02", "to": "2025-01-03"},
-    "default period, no recent data": {},
-}
 
 
 def _table(at: AppTest, first_column: str) -> pd.DataFrame:

@@ -6,14 +6,13 @@ from datetime import date
 
 import pytest
 from conftest import F1, F2
-from views_helpers import open_page
+from views_helpers import JANUARY, open_page
 
 from data_access.engines import store_engine
 from data_access.queries import Period, Scope, registration_counts
 from ui import format as fmt
 
 PAGE = "views/facility.py"
-JANUARY = {"period": "custom", "from": "2025-01-01", "to": "2025-01-31"}
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])

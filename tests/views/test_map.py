@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from conftest import F1, F2
-from views_helpers import open_page
+from views_helpers import FILTER_STATES, JANUARY, open_page
 
 from data_access import store as store_tables
 from data_access.engines import store_engine
@@ -18,15 +18,6 @@ from metrics.adoption import with_adoption_rate
 from ui import format as fmt
 
 PAGE = "views/map.py"
-JANUARY = {"period": "custom", "from": "2025-01-01", "to": "2025-01-31"}
-FILTER_STATES = {
-    "whole division": JANUARY,
-    "one district": {**JANUARY, "district": "414"},
-    "one facility": {**JANUARY, "facility": F2},
-    "one facility type": {**JANUARY, "type": "DH"},
-    "an empty period": {"period": "custom", "from": "2025-01-02", "to": "2025-01-03"},
-    "default period, no recent data": {},
-}
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])

@@ -7,9 +7,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import F1, F2
+from conftest import F1
 from streamlit.testing.v1 import AppTest
-from views_helpers import open_page
+from views_helpers import FILTER_STATES as SHARED_STATES
+from views_helpers import JANUARY, open_page
 
 from data_access.config import PROJECT_ROOT
 from data_access.engines import store_engine
@@ -27,13 +28,8 @@ PAGES = (
     "views/data_quality.py",
     "views/about.py",
 )
-JANUARY = {"period": "custom", "from": "2025-01-01", "to": "2025-01-31"}
 FILTER_STATES = {
-    "whole division": JANUARY,
-    "one district": {**JANUARY, "district": "414"},
-    "one facility": {**JANUARY, "facility": F2},
-    "an empty period": {"period": "custom", "from": "2025-01-02", "to": "2025-01-03"},
-    "default period, no recent data": {},
+    **SHARED_STATES,
     "bad values in the link": {"period": "forever", "district": "999", "facility": "IN22x"},
 }
 

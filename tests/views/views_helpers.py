@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from conftest import F2
 from streamlit.testing.v1 import AppTest
 
 from data_access.config import PROJECT_ROOT
+from data_access.queries import Period
 
 HOME = "views/overview.py"
+JANUARY = {"period": "custom", "from": "2025-01-01", "to": "2025-01-31"}
+JANUARY_PERIOD = Period(date(2025, 1, 1), date(2025, 1, 31))
+FILTER_STATES = {
+    "whole division": JANUARY,
+    "one district": {**JANUARY, "district": "414"},
+    "one facility": {**JANUARY, "facility": F2},
+    "one facility type": {**JANUARY, "type": "DH"},
+    "an empty period": {"period": "custom", "from": "2025-01-02", "to": "2025-01-03"},
+    "default period, no recent data": {},
+}
+"""The filter states every page is rendered under (worked example, see tests/conftest.py)."""
 
 
 def open_page(page: str, params: dict[str, str]) -> AppTest:

@@ -19,16 +19,9 @@ from streamlit.testing.v1 import AppTest
 from data_access.config import PROJECT_ROOT, load_settings
 from data_access.engines import store_engine
 from data_access.store import store_is_built
+from ui.pages import PAGE_FILES
 
-PAGES = [
-    "views/overview.py",
-    "views/map.py",
-    "views/trends.py",
-    "views/comparison.py",
-    "views/facility.py",
-    "views/data_quality.py",
-    "views/about.py",
-]
+PAGES = PAGE_FILES
 STATES = {
     "division, last 90 days": {},
     "one district, FY 2025-26": {"period": "fy", "fy": "2025", "district": "416"},

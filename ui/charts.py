@@ -5,20 +5,40 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from i18n import Words
 
-def channel_mix(channels: pd.DataFrame, height: int = 300) -> alt.Chart:
-    """Share of OPD registrations by channel. ``channels``: channel, opd_registrations."""
-    mix = channels.assign(share=channels["opd_registrations"] / channels["opd_registrations"].sum())
+
+def channel_mix(channels: pd.DataFrame, words: Words, height: int = 300) -> alt.Chart:
+    """Share of OPD registrations by channel. ``channels``: channel, opd_registrations.
+
+    The chart's data (``chart.data``) is exactly the table drawn, its columns and channel
+    names in the language of ``words``: pass it as the frame of ``ui.exports.show_chart``.
+    """
+    channel, registrations, share = (
+        words("common.channel"),
+        words("figure.opd_registrations"),
+        words("common.share"),
+    )
+    counts = channels["opd_registrations"].astype("int64")
+    mix = pd.DataFrame(
+        {
+            channel: [words.label("channel", code) for code in channels["channel"]],
+            registrations: counts.to_numpy(),
+            share: (counts / counts.sum()).to_numpy(),
+        }
+    )
     return (
         alt.Chart(mix)
         .mark_bar()
         .encode(
-            x=alt.X("share:Q", title="Share of OPD registrations", axis=alt.Axis(format="%")),
-            y=alt.Y("channel:N", title=None, sort="-x"),
+            x=alt.X(field=share, type="quantitative", title=share, axis=alt.Axis(format="%")),
+            y=alt.Y(field=channel, type="nominal", title=None, sort="-x"),
             tooltip=[
-                alt.Tooltip("channel:N", title="Channel"),
-                alt.Tooltip("opd_registrations:Q", title="OPD registrations", format=","),
-                alt.Tooltip("share:Q", title="Share", format=".1%"),
+                alt.Tooltip(field=channel, type="nominal", title=channel),
+                alt.Tooltip(
+                    field=registrations, type="quantitative", title=registrations, format=","
+                ),
+                alt.Tooltip(field=share, type="quantitative", title=share, format=".1%"),
             ],
         )
         .properties(height=height)

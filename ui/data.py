@@ -134,3 +134,41 @@ def _staff(url: str, token: str, facility_id: str) -> pd.DataFrame | None:
 def facility_staff(facility_id: str) -> pd.DataFrame | None:
     """HPR coverage by cadre, or None when the database has no facility_staff table."""
     return _staff(store_url(), refresh_token(), facility_id)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=64)
+def _press_figure(
+    url: str,
+    token: str,
+    name: str,
+    period: Period,
+    districts: tuple[int, ...],
+    lang: str,
+    boundary_file: str | None,
+) -> dict:
+    from press import kit  # the renderers load only when the Press kit is opened
+
+    figure = kit.build(_engine(url), name, period, districts, lang, boundary_file=boundary_file)
+    return {
+        "files": {ext: figure.file(ext) for ext in kit.FORMATS},
+        "names": {ext: figure.file_name(ext) for ext in (*kit.FORMATS, "txt")},
+        "headlines": figure.headlines_text(),
+        "data": figure.data,
+        "caption": figure.caption,
+    }
+
+
+def press_figure(name: str, period: Period, districts: Sequence[int], lang: str) -> dict:
+    """A Press kit figure's files (png, svg, csv, xlsx), their names, headlines and data.
+
+    Made by ``press.kit``, exactly as ``ehospital-dashboard export`` makes them.
+    """
+    return _press_figure(
+        store_url(),
+        refresh_token(),
+        name,
+        period,
+        tuple(sorted(districts)),
+        lang,
+        load_settings().boundary_file,
+    )

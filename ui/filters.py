@@ -7,7 +7,8 @@ dropped with a warning that names it, never an error.
 
 Query parameters: ``period`` (a preset), ``fy`` (start year of a named financial year),
 ``from``/``to`` (a custom range, YYYY-MM-DD), ``district`` (LGD codes, repeated),
-``type`` (facility types, repeated), ``facility`` (HFR IDs, repeated).
+``type`` (facility types, repeated), ``facility`` (HFR IDs, repeated); ``lang`` belongs to
+``ui.language``. Every label is in the language in force.
 """
 
 from __future__ import annotations
@@ -19,21 +20,12 @@ import pandas as pd
 import streamlit as st
 
 from data_access.queries import Period, Scope
-from metrics.periods import PRESETS, fy_label, fy_of, preset_period, previous_period
-from ui import format as fmt
+from i18n import Words
+from metrics.periods import PRESETS, fy_of, preset_period, previous_period
+from ui.language import PARAM as LANGUAGE_PARAM
+from ui.language import words as current_words
 
 DEFAULT_PRESET = "last_90_days"
-PRESET_LABELS = {
-    "last_7_days": "Last 7 days",
-    "last_30_days": "Last 30 days",
-    "last_90_days": "Last 90 days",
-    "this_month": "This month",
-    "last_month": "Last month",
-    "this_quarter": "This quarter",
-    "fy_to_date": "Financial year to date",
-    "fy": "A financial year",
-    "custom": "Custom range",
-}
 _KEYS = {
     "preset": "filter_preset",
     "fy": "filter_fy",
@@ -74,6 +66,7 @@ class Filters:
     facility_types: tuple[str, ...] = ()
     facilities: tuple[str, ...] = ()
     problems: tuple[str, ...] = field(default=(), compare=False)
+    """What the link asked for that the data does not know, in words of the language."""
 
     @property
     def period(self) -> Period:
@@ -116,12 +109,14 @@ def filters_from_params(
     first_day: date,
     districts: pd.DataFrame,
     facilities: pd.DataFrame,
+    words: Words | None = None,
 ) -> Filters:
     """Filters from query parameters, every value checked; unknown ones dropped and named."""
+    w = words or Words("en")
     problems: list[str] = []
     preset = (params.get("period") or [DEFAULT_PRESET])[0]
     if preset not in PRESETS:
-        problems.append(f"unknown period '{preset}'")
+        problems.append(w("filters.problem.period", value=preset))
         preset = DEFAULT_PRESET
     fy = None
     start = end = None
@@ -129,13 +124,13 @@ def filters_from_params(
         text = (params.get("fy") or [""])[0]
         fy = int(text) if text.isdigit() else None
         if fy is None or not fy_of(first_day) <= fy <= fy_of(as_of):
-            problems.append(f"no data for financial year '{text}'")
+            problems.append(w("filters.problem.fy", value=text))
             fy = fy_of(as_of)
     if preset == "custom":
         start = _parse_date((params.get("from") or [None])[0])
         end = _parse_date((params.get("to") or [None])[0])
         if start is None or end is None or start > end:
-            problems.append("the custom range needs from ≤ to, as YYYY-MM-DD")
+            problems.append(w("filters.problem.range"))
             preset, start, end = DEFAULT_PRESET, None, None
     start, end = preset_period(preset, as_of, fy_start_year=fy, start=start, end=end)
 
@@ -145,14 +140,14 @@ def filters_from_params(
         if text.isdigit() and int(text) in known_districts:
             chosen_districts.append(int(text))
         else:
-            problems.append(f"no district with LGD code '{text}'")
+            problems.append(w("filters.problem.district", value=text))
     known_types = set(facilities["facility_type"])
     types = []
     for text in params.get("type", []):
         (
             types.append(text)
             if text in known_types
-            else problems.append(f"no facility type '{text}'")
+            else problems.append(w("filters.problem.type", value=text))
         )
     known_facilities = set(facilities["facility_id"])
     chosen = []
@@ -160,7 +155,7 @@ def filters_from_params(
         (
             chosen.append(text)
             if text in known_facilities
-            else problems.append(f"no facility '{text}'")
+            else problems.append(w("filters.problem.facility", value=text))
         )
     return Filters(
         preset,
@@ -178,6 +173,7 @@ def sidebar_filters(
     *, as_of: date, first_day: date, districts: pd.DataFrame, facilities: pd.DataFrame
 ) -> Filters:
     """Draw the filters in the sidebar and return them; keep the URL in step."""
+    w = current_words()
     state = st.session_state
     if _PENDING in state:  # a page asked to narrow the scope (e.g. a click on the map)
         pending = state.pop(_PENDING)
@@ -192,9 +188,10 @@ def sidebar_filters(
             first_day=first_day,
             districts=districts,
             facilities=facilities,
+            words=w,
         )
         for problem in initial.problems:
-            st.toast(f"Ignored in the link: {problem}", icon="⚠️")
+            st.toast(w("filters.ignored", problem=problem), icon=":material/warning:")
         state[_KEYS["preset"]] = initial.preset
         state[_KEYS["fy"]] = initial.fy or fy_of(as_of)
         state[_KEYS["range"]] = (initial.start, initial.end)
@@ -203,19 +200,24 @@ def sidebar_filters(
         state[_KEYS["facilities"]] = list(initial.facilities)
 
     bar = st.sidebar
-    bar.header("Filters")
+    bar.header(w("filters.header"))
     preset = bar.selectbox(
-        "Period", PRESETS, format_func=PRESET_LABELS.__getitem__, key=_KEYS["preset"]
+        w("filters.period"),
+        PRESETS,
+        format_func=lambda p: w(f"preset.{p}"),
+        key=_KEYS["preset"],
     )
     fy = None
     custom: tuple[date, date] | None = None
     if preset == "fy":
         years = list(range(fy_of(as_of), fy_of(first_day) - 1, -1))
-        fy = bar.selectbox("Financial year", years, format_func=fy_label, key=_KEYS["fy"])
+        fy = bar.selectbox(
+            w("filters.financial_year"), years, format_func=w.fy_label, key=_KEYS["fy"]
+        )
     elif preset == "custom":
         shown_start, shown_end = state[_KEYS["range"]]
         chosen = bar.date_input(
-            "From – to",
+            w("filters.range"),
             min_value=min(first_day, shown_start),
             max_value=max(as_of, shown_end),
             format="DD-MM-YYYY",
@@ -224,7 +226,7 @@ def sidebar_filters(
         if isinstance(chosen, tuple) and len(chosen) == 2:
             custom = (chosen[0], chosen[1])
         else:
-            bar.caption("Pick the last day of the range too.")
+            bar.caption(w("filters.pick_last_day"))
             custom = (chosen[0], chosen[0]) if chosen else (as_of, as_of)
     start, end = preset_period(
         preset,
@@ -234,33 +236,34 @@ def sidebar_filters(
         end=custom[1] if custom else None,
     )
 
-    district_names = dict(zip(districts["lgd_code"].astype(int), districts["name_en"], strict=True))
+    district_names = {int(k): v for k, v in w.district_names(districts).items()}
     chosen_districts = bar.multiselect(
-        "District",
+        w("filters.district"),
         list(district_names),
         format_func=district_names.__getitem__,
         key=_KEYS["districts"],
-        placeholder="All districts",
+        placeholder=w("filters.all_districts"),
     )
     types = bar.multiselect(
-        "Facility type",
+        w("filters.facility_type"),
         sorted(set(facilities["facility_type"])),
+        format_func=lambda code: w.label("facility_type", code),
         key=_KEYS["types"],
-        placeholder="All types",
+        placeholder=w("filters.all_types"),
     )
     in_scope = facilities
     if chosen_districts:
         in_scope = in_scope[in_scope["district_lgd"].isin(chosen_districts)]
     if types:
         in_scope = in_scope[in_scope["facility_type"].isin(types)]
-    names = dict(zip(facilities["facility_id"], facilities["name_en"], strict=True))
+    names = w.facility_names(facilities).to_dict()
     options = list(dict.fromkeys([*in_scope["facility_id"], *state[_KEYS["facilities"]]]))
     chosen_facilities = bar.multiselect(
-        "Facility",
+        w("filters.facility"),
         options,
         format_func=lambda fid: f"{names.get(fid, fid)} · {fid}",
         key=_KEYS["facilities"],
-        placeholder="All facilities",
+        placeholder=w("filters.all_facilities"),
     )
     filters = Filters(
         preset,
@@ -277,30 +280,55 @@ def sidebar_filters(
 
 def _write_query_params(filters: Filters) -> None:
     wanted = filters.query_params()
+    if LANGUAGE_PARAM in st.query_params:
+        wanted[LANGUAGE_PARAM] = st.query_params[LANGUAGE_PARAM]
     current = {k: st.query_params.get_all(k) for k in st.query_params}
     normalised = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     if current != normalised:
         st.query_params.from_dict(wanted)
 
 
-def scope_caption(filters: Filters, districts: pd.DataFrame, facilities: pd.DataFrame) -> str:
-    """The period and scope in force, in words: every page shows it."""
-    parts = []
+def scope_name(
+    filters: Filters,
+    districts: pd.DataFrame,
+    facilities: pd.DataFrame,
+    words: Words | None = None,
+) -> str:
+    """Where the figures are from, in words: facilities, else districts, else the division."""
+    w = words or current_words()
     if filters.facilities:
-        names = facilities.set_index("facility_id")["name_en"]
-        parts.append(", ".join(names.get(f, f) for f in filters.facilities))
-    elif filters.districts:
-        names = districts.set_index("lgd_code")["name_en"]
-        parts.append(", ".join(names.get(d, str(d)) for d in filters.districts))
-    else:
-        parts.append("Bastar division")
-    if filters.facility_types:
-        parts.append("/".join(filters.facility_types))
-    label = PRESET_LABELS[filters.preset] if filters.preset not in ("fy", "custom") else None
+        names = w.facility_names(facilities)
+        return ", ".join(str(names.get(f, f)) for f in filters.facilities)
+    if filters.districts:
+        names = w.district_names(districts)
+        return ", ".join(str(names.get(d, d)) for d in filters.districts)
+    return w.division()
+
+
+def period_name(filters: Filters, words: Words | None = None) -> str:
+    """The period in force: 'Last 90 days: 03-08-2025 to 31-10-2025', 'FY 2025-26: …'."""
+    w = words or current_words()
+    label = None
     if filters.preset == "fy" and filters.fy is not None:
-        label = fy_label(filters.fy)
-    when = fmt.period(filters.start, filters.end)
-    parts.append(f"{label}: {when}" if label else when)
+        label = w.fy_label(filters.fy)
+    elif filters.preset not in ("fy", "custom"):
+        label = w(f"preset.{filters.preset}")
+    when = w.period(filters.start, filters.end)
+    return f"{label}: {when}" if label else when
+
+
+def scope_caption(
+    filters: Filters,
+    districts: pd.DataFrame,
+    facilities: pd.DataFrame,
+    words: Words | None = None,
+) -> str:
+    """The period and scope in force, in words: every page shows it."""
+    w = words or current_words()
+    parts = [scope_name(filters, districts, facilities, w)]
+    if filters.facility_types:
+        parts.append("/".join(w.label("facility_type", t) for t in filters.facility_types))
+    parts.append(period_name(filters, w))
     return " · ".join(parts)
 
 

@@ -9,36 +9,33 @@ import streamlit as st
 from data_access.engines import describe
 from metrics.definitions import FIGURES, QUALITY_KINDS
 from ui import data
+from ui.language import words
 
-st.header("About these figures")
-st.caption("Definitions of every figure on the dashboard, the data's source and version.")
+w = words()
+st.header(w("about.header"))
+st.caption(w("about.caption"))
 
 settings_state = data.state()
 source = settings_state.get("source", "?")
 if source.endswith("demo-registrations.sqlite"):
-    st.warning(
-        "**Demo data.** These figures come from a synthetic demo database. Its facility list "
-        "is illustrative (no public source names which facilities run e-Hospital); only the "
-        "published May–July 2025 figures of District Hospitals Bastar and Dantewada are real."
-    )
+    st.warning(w("about.demo"))
 
-st.subheader("Figures")
+st.subheader(w("about.figures"))
 for figure in FIGURES:
-    st.markdown(f"**{figure.label}** — {figure.definition}")
-st.subheader("Data quality")
-st.markdown(
-    "Real replicas are not clean. Every raw row lands in exactly one of: counted, "
-    "duplicate, unknown facility, invalid timestamp; counted registrations can carry flags."
-)
+    st.markdown(
+        f"**{w(f'figure.{figure.key}')}** — {w(f'figure.{figure.key}.definition')} "
+        + w("about.column", column=figure.source)
+    )
+st.subheader(w("about.data_quality"))
+st.markdown(w("about.quality_intro"))
 for kind in QUALITY_KINDS:
-    st.markdown(f"**{kind.label}** — {kind.definition}")
-st.subheader("Source")
-shown_source = describe(source) if "://" in source else source
-refreshed = settings_state.get("refreshed_at", "?").replace("T", " ")
+    st.markdown(f"**{w(f'quality.{kind.key}')}** — {w(f'quality.{kind.key}.definition')}")
+st.subheader(w("about.source_title"))
 st.markdown(
-    f"NextGen e-Hospital OPD registrations, read from `{shown_source}` "
-    f"and summarised by the last refresh at {refreshed} IST. "
-    "Periods are whole calendar days in IST, both ends included; the financial year runs "
-    "April to March."
+    w(
+        "about.source",
+        source=describe(source) if "://" in source else source,
+        refreshed=settings_state.get("refreshed_at", "?").replace("T", " "),
+    )
 )
-st.caption(f"ehospital-dashboard {version('ehospital-dashboard')}")
+st.caption(w("about.version", version=version("ehospital-dashboard")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import altair as alt
@@ -10,19 +11,22 @@ import pandas as pd
 import streamlit as st
 
 from data_access.queries import Period
+from i18n import Words
 from metrics.adoption import adoption_rate, with_adoption_rate
 from metrics.change import period_change, points_change
-from metrics.definitions import FIGURES
 from metrics.intervals import funnel_limits, funnel_outliers, level_suffix, wilson_bounds
 from metrics.trend import project_target_month
+from press.files import round_shares
 from ui import data
-from ui import format as fmt
+from ui.exports import show_chart, table_downloads
 from ui.filters import facilities_in_scope, scope_caption
+from ui.language import words
 
 TREND_MONTHS = 6
 DEFAULT_TARGET_PERCENT = 60
 FUNNEL_GRID_POINTS = 100
-FUNNEL_LEVEL_LABELS = {0.95: "95% limits", 0.998: "99.8% limits"}
+FUNNEL_LEVELS = (0.95, 0.998)
+VERDICT_LEVEL = 0.998
 # Adoption shaded in 10-point bands of viridis (colour-blind safe), with legible text on each.
 ADOPTION_BANDS = (
     (0.1, "#440154", "white"),
@@ -36,25 +40,19 @@ ADOPTION_BANDS = (
     (0.9, "#b5de2b", "black"),
     (float("inf"), "#fde725", "black"),
 )
-BAND_NOTE = (
-    "Adoption is shaded in 10-point bands, from dark purple (under 10%) to yellow (90% and "
-    "over); – marks no registrations in the period."
-)
 VERDICT_COLOURS = {"above": "#0072B2", "within": "#9e9e9e", "below": "#D55E00"}  # Okabe-Ito
 DIVISION_COLOUR = "#d62728"
-DEFINITIONS = {figure.key: figure for figure in FIGURES}
-LEAGUE_COLUMNS = {
-    "opd_registrations": "OPD registrations",
-    "abha_linked": "ABHA-linked",
-    "abha_share": "ABHA adoption",
-    "interval": "95% interval",
-    "points": "Change (pp)",
-    "opd_change": "Change in OPD",
-    "opd_change_relative": "Change in OPD (%)",
-}
+DASH = "–"
 
 
-def league(rows: pd.DataFrame, key: str, now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+def field(name: str) -> str:
+    """A column name as a Vega-Lite field: dots and brackets escaped ("99.8% limits")."""
+    return re.sub(r"([\\.\[\]])", r"\\\1", name)
+
+
+def league(
+    rows: pd.DataFrame, key: str, now: pd.DataFrame, before: pd.DataFrame, w: Words
+) -> pd.DataFrame:
     """Every row of `rows` with its counts now and before, adoption, interval and changes."""
     figures = ["opd_registrations", "abha_linked"]
     table = rows.merge(now[[key, *figures]], on=key, how="left").merge(
@@ -69,7 +67,7 @@ def league(rows: pd.DataFrame, key: str, now: pd.DataFrame, before: pd.DataFrame
     bounds = wilson_bounds(table["abha_linked"], table["opd_registrations"])
     table["low"], table["high"] = bounds["low"], bounds["high"]
     table["interval"] = [
-        None if pd.isna(low) else f"{fmt.percent(low)} – {fmt.percent(high)}"
+        None if pd.isna(low) else f"{w.percent(low)} – {w.percent(high)}"
         for low, high in zip(bounds["low"], bounds["high"], strict=True)
     ]
     table["points"] = pd.to_numeric(
@@ -91,8 +89,6 @@ def league(rows: pd.DataFrame, key: str, now: pd.DataFrame, before: pd.DataFrame
     table["opd_change_relative"] = pd.to_numeric(
         [change.relative for change in changes], errors="coerce"
     )
-    table["opd_text"] = table["opd_registrations"].map(fmt.count)
-    table["linked_text"] = table["abha_linked"].map(fmt.count)
     return table.sort_values(["abha_share", "opd_registrations"], ascending=False)
 
 
@@ -103,48 +99,8 @@ def band(share: float) -> str:
     return f"background-color: {background}; color: {text}"
 
 
-def signed_percent(value: float) -> str:
-    return "–" if pd.isna(value) else f"{value * 100:+.1f}%"
-
-
-def show_league(table: pd.DataFrame, labels: dict[str, str], previous: str) -> None:
-    shown = table[[*labels, *LEAGUE_COLUMNS]].rename(columns={**labels, **LEAGUE_COLUMNS})
-    styled = shown.style.format(
-        {
-            "OPD registrations": fmt.count,
-            "ABHA-linked": fmt.count,
-            "ABHA adoption": fmt.percent,
-            "Change (pp)": fmt.points,
-            "Change in OPD": fmt.signed_count,
-            "Change in OPD (%)": signed_percent,
-        }
-    ).map(band, subset=["ABHA adoption"])
-    config = {
-        "Type": st.column_config.TextColumn(width="small"),
-        "OPD registrations": st.column_config.NumberColumn(
-            help=DEFINITIONS["opd_registrations"].definition
-        ),
-        "ABHA-linked": st.column_config.NumberColumn(help=DEFINITIONS["abha_linked"].definition),
-        "ABHA adoption": st.column_config.NumberColumn(help=DEFINITIONS["abha_share"].definition),
-        "95% interval": st.column_config.TextColumn(
-            help="Wilson score interval: where the true rate lies, allowing for chance."
-        ),
-        "Change (pp)": st.column_config.NumberColumn(
-            help=f"Change in adoption from {previous}, in percentage points."
-        ),
-        "Change in OPD": st.column_config.NumberColumn(
-            help=f"Change in OPD registrations from {previous}."
-        ),
-        "Change in OPD (%)": st.column_config.NumberColumn(
-            help=f"Change in OPD registrations from {previous}, relative to then."
-        ),
-    }
-    st.dataframe(
-        styled,
-        hide_index=True,
-        placeholder="–",
-        column_config={label: spec for label, spec in config.items() if label in shown.columns},
-    )
+def signed_points(value: float) -> str:
+    return DASH if pd.isna(value) else f"{value:+.1f}"
 
 
 def recent_full_months(end: date, months: int) -> Period:
@@ -154,39 +110,39 @@ def recent_full_months(end: date, months: int) -> Period:
     return Period(first_day, last_day)
 
 
-def projection(rates: pd.Series, target: float) -> str:
+def projection(rates: pd.Series, target: float, w: Words) -> str:
     """The month a district's monthly `rates` reach `target` at their trend, in words."""
     if rates.empty:
-        return "no registrations"
+        return w("comparison.projection.none")
     month = project_target_month(rates, target, recent_months=TREND_MONTHS)
     if month is None:
-        return "not at current trend" if len(rates) > 1 else "too few months"
-    return "reached" if month <= max(rates.index) else month.strftime("%b %Y")
+        return w(
+            "comparison.projection.not_at_trend"
+            if len(rates) > 1
+            else "comparison.projection.too_few"
+        )
+    return w("comparison.projection.reached") if month <= max(rates.index) else w.month_year(month)
 
 
+w = words()
 filters = st.session_state["filters"]
 districts, facilities = data.districts(), data.facilities()
-scope_text = scope_caption(filters, districts, facilities)
-st.header("District comparison")
-st.caption(
-    "Districts and facilities side by side: ABHA adoption with its 95% interval, the change "
-    "from the previous period of the same length, a funnel plot that separates real "
-    "differences from chance, and when each district reaches a target at its recent trend. "
-    f"{scope_text}"
-)
+scope_text = scope_caption(filters, districts, facilities, w)
+st.header(w("comparison.header"))
+st.caption(w("comparison.caption", scope=scope_text))
 
 by_district = data.counts(filters.period, filters.scope, by=["district"])
 if by_district.empty or int(by_district["opd_registrations"].sum()) == 0:
-    st.info(f"No registrations in {scope_text}.")
+    st.info(w("common.no_registrations_in", scope=scope_text))
     st.stop()
 before_district = data.counts(filters.previous, filters.scope, by=["district"])
 by_facility = data.counts(filters.period, filters.scope, by=["facility"])
 before_facility = data.counts(filters.previous, filters.scope, by=["facility"])
 division = data.counts(filters.period)
-division_rate = adoption_rate(
-    int(division["abha_linked"].sum()), int(division["opd_registrations"].sum())
-)
-previous_text = fmt.period(filters.previous.start, filters.previous.end)
+division_registrations = int(division["opd_registrations"].sum())
+division_linked = int(division["abha_linked"].sum())
+division_rate = adoption_rate(division_linked, division_registrations)
+previous_text = w.period(filters.previous.start, filters.previous.end)
 
 in_scope = facilities_in_scope(filters, facilities)
 shown_districts = districts
@@ -194,184 +150,376 @@ if filters.districts:
     shown_districts = shown_districts[shown_districts["lgd_code"].isin(filters.districts)]
 if filters.facilities or filters.facility_types:
     shown_districts = shown_districts[shown_districts["lgd_code"].isin(in_scope["district_lgd"])]
-district_names = districts.set_index("lgd_code")["name_en"]
+district_names = w.district_names(districts)
+facility_names = w.facility_names(facilities)
+
+# The names of the columns, axes, tooltips and legends: one word for one thing.
+district, facility, kind, month = (
+    w("common.district"),
+    w("common.facility"),
+    w("common.facility_type"),
+    w("common.month"),
+)
+opd, linked, adoption = (
+    w("figure.opd_registrations"),
+    w("figure.abha_linked"),
+    w("figure.abha_share"),
+)
+interval, low, high = (
+    w("comparison.interval"),
+    w("comparison.interval_low"),
+    w("comparison.interval_high"),
+)
+points, opd_change, opd_change_relative = (
+    w("comparison.points"),
+    w("comparison.opd_change"),
+    w("comparison.opd_change_relative"),
+)
+definitions = [w(f"figure.{key}.definition") for key in ("abha_share", "opd_registrations")]
+
+
+def show_league(table: pd.DataFrame, names: dict[str, pd.Series], *, what: str, title: str) -> None:
+    """A league table: counts in Indian grouping, adoption shaded in bands, – where none."""
+    shown = pd.DataFrame(
+        {
+            **{header: column.to_numpy() for header, column in names.items()},
+            opd: table["opd_registrations"].to_numpy(),
+            linked: table["abha_linked"].to_numpy(),
+            adoption: table["abha_share"].to_numpy(),
+            interval: table["interval"].to_numpy(),
+            points: table["points"].to_numpy(),
+            opd_change: table["opd_change"].to_numpy(),
+            opd_change_relative: table["opd_change_relative"].to_numpy(),
+        }
+    )
+    styled = shown.style.format(
+        {
+            opd: w.count,
+            linked: w.count,
+            adoption: w.percent,
+            points: signed_points,
+            opd_change: lambda value: DASH if pd.isna(value) else w.signed_count(value),
+            opd_change_relative: w.signed_percent,
+        },
+        na_rep=DASH,
+    ).map(band, subset=[adoption])
+    helps = {
+        opd: w("figure.opd_registrations.definition"),
+        linked: w("figure.abha_linked.definition"),
+        adoption: w("figure.abha_share.definition"),
+        interval: w("comparison.help.interval"),
+        points: w("comparison.help.points", previous=previous_text),
+        opd_change: w("comparison.help.opd_change", previous=previous_text),
+        opd_change_relative: w("comparison.help.opd_change_relative", previous=previous_text),
+    }
+    st.dataframe(
+        styled,
+        hide_index=True,
+        placeholder=DASH,
+        column_config={
+            header: st.column_config.Column(help=text) for header, text in helps.items()
+        },
+    )
+    table_downloads(
+        round_shares(round_shares(shown, [adoption, opd_change_relative]), [points], digits=2),
+        what=what,
+        title=title,
+        key=what,
+    )
+
 
 # --- league tables ------------------------------------------------------------------------------
-st.subheader("Districts")
-st.caption(f"Compared with {previous_text}. {BAND_NOTE}")
+bands_note = w("comparison.band_note")
+st.subheader(w("comparison.districts"))
+st.caption(w("comparison.districts_caption", previous=previous_text, bands=bands_note))
 district_league = league(
-    shown_districts[["lgd_code", "name_en"]].rename(columns={"lgd_code": "district_lgd"}),
+    shown_districts[["lgd_code"]].rename(columns={"lgd_code": "district_lgd"}),
     "district_lgd",
     by_district,
     before_district,
-).rename(columns={"name_en": "district"})
-show_league(district_league, {"district": "District"}, previous_text)
+    w,
+)
+district_league["district"] = district_league["district_lgd"].map(district_names)
+show_league(
+    district_league,
+    {district: district_league["district"]},
+    what="district-league-table",
+    title=w("comparison.district_league_title"),
+)
 
-st.subheader("Facilities")
-st.caption(f"Facilities in scope, compared with {previous_text}. {BAND_NOTE}")
+st.subheader(w("comparison.facilities"))
+st.caption(w("comparison.facilities_caption", previous=previous_text, bands=bands_note))
 facility_league = league(
-    in_scope[["facility_id", "name_en", "facility_type", "district_lgd"]],
+    in_scope[["facility_id", "facility_type", "district_lgd"]],
     "facility_id",
     by_facility,
     before_facility,
-).rename(columns={"name_en": "facility", "facility_type": "type"})
+    w,
+)
+facility_league["facility"] = facility_league["facility_id"].map(facility_names)
+facility_league["type"] = [
+    w.label("facility_type", code) for code in facility_league["facility_type"]
+]
 facility_league["district"] = facility_league["district_lgd"].map(district_names)
 show_league(
-    facility_league, {"facility": "Facility", "type": "Type", "district": "District"}, previous_text
+    facility_league,
+    {
+        facility: facility_league["facility"],
+        kind: facility_league["type"],
+        district: facility_league["district"],
+    },
+    what="facility-league-table",
+    title=w("comparison.facility_league_title"),
 )
 
 # --- ranked adoption by district ----------------------------------------------------------------
 ranked = district_league[district_league["opd_registrations"] > 0]
-st.subheader("ABHA adoption by district, ranked")
-st.caption(
-    "Bars show adoption in the period, whiskers its 95% Wilson interval; the dashed line is "
-    f"the division's overall rate for the same period ({fmt.percent(division_rate)})."
+ranked_title = w("comparison.ranked_title")
+st.subheader(ranked_title)
+st.caption(w("comparison.ranked_caption", rate=w.percent(division_rate)))
+ranked_drawn = pd.DataFrame(
+    {
+        district: ranked["district"].to_numpy(),
+        opd: ranked["opd_registrations"].to_numpy(),
+        linked: ranked["abha_linked"].to_numpy(),
+        adoption: ranked["abha_share"].to_numpy(),
+        low: ranked["low"].to_numpy(),
+        high: ranked["high"].to_numpy(),
+    }
 )
-district_tooltip = [
-    alt.Tooltip("district:N", title="District"),
-    alt.Tooltip("opd_text:N", title="OPD registrations"),
-    alt.Tooltip("linked_text:N", title="ABHA-linked"),
-    alt.Tooltip("abha_share:Q", title="ABHA adoption", format=".1%"),
-    alt.Tooltip("interval:N", title="95% interval"),
-]
+division_bounds = wilson_bounds(pd.Series([division_linked]), pd.Series([division_registrations]))
+division_row = pd.DataFrame(
+    {
+        district: [w.division()],
+        opd: [division_registrations],
+        linked: [division_linked],
+        adoption: [division_rate],
+        low: division_bounds["low"].to_numpy(),
+        high: division_bounds["high"].to_numpy(),
+    }
+)
+
+
+def _tooltip(*fields: tuple[str, str, str | None]) -> list[alt.Tooltip]:
+    """Tooltips titled by their (already translated) column names."""
+    return [
+        alt.Tooltip(
+            field=field(name),
+            type=vega_type,
+            title=name,
+            **({"format": number_format} if number_format else {}),
+        )
+        for name, vega_type, number_format in fields
+    ]
+
+
 adoption_axis = alt.Axis(format="%")
 y_district = alt.Y(
-    "district:N", title="District", sort=list(ranked["district"]), axis=alt.Axis(labelLimit=240)
+    field=field(district),
+    type="nominal",
+    title=district,
+    sort=list(ranked_drawn[district]),
+    axis=alt.Axis(labelLimit=240),
 )
 bars = (
-    alt.Chart(ranked)
+    alt.Chart(ranked_drawn)
     .mark_bar()
     .encode(
         x=alt.X(
-            "abha_share:Q",
-            title="ABHA adoption",
+            field=field(adoption),
+            type="quantitative",
+            title=adoption,
             axis=adoption_axis,
             scale=alt.Scale(domain=[0, 1]),
         ),
         y=y_district,
         color=alt.Color(
-            "abha_share:Q", scale=alt.Scale(scheme="viridis", domain=[0, 1]), legend=None
+            field=field(adoption),
+            type="quantitative",
+            scale=alt.Scale(scheme="viridis", domain=[0, 1]),
+            legend=None,
         ),
-        tooltip=district_tooltip,
+        tooltip=_tooltip(
+            (district, "nominal", None),
+            (opd, "quantitative", ","),
+            (linked, "quantitative", ","),
+            (adoption, "quantitative", ".1%"),
+            (low, "quantitative", ".1%"),
+            (high, "quantitative", ".1%"),
+        ),
     )
 )
 whiskers = (
-    alt.Chart(ranked)
+    alt.Chart(ranked_drawn)
     .mark_errorbar(ticks=True, color="black")
-    .encode(x=alt.X("low:Q", title="ABHA adoption"), x2="high:Q", y=y_district)
-)
-division_rule = (
-    alt.Chart(pd.DataFrame({"rate": [division_rate], "label": ["Bastar division"]}))
-    .mark_rule(strokeDash=[6, 4], color=DIVISION_COLOUR, size=2)
     .encode(
-        x="rate:Q",
-        tooltip=[
-            alt.Tooltip("label:N", title="Overall"),
-            alt.Tooltip("rate:Q", title="ABHA adoption", format=".1%"),
-        ],
+        x=alt.X(field=field(low), type="quantitative", title=adoption),
+        x2=alt.X2(field=field(high)),
+        y=y_district,
     )
 )
-st.altair_chart(
+division_rule = (
+    alt.Chart(division_row)
+    .mark_rule(strokeDash=[6, 4], color=DIVISION_COLOUR, size=2)
+    .encode(
+        x=alt.X(field=field(adoption), type="quantitative", title=adoption),
+        tooltip=_tooltip((district, "nominal", None), (adoption, "quantitative", ".1%")),
+    )
+)
+show_chart(
     alt.layer(bars, whiskers, division_rule).properties(height=max(120, 44 * len(ranked))),
-    width="stretch",
+    pd.concat([ranked_drawn, division_row], ignore_index=True),
+    what="abha-adoption-by-district-ranked",
+    title=ranked_title,
+    notes=definitions,
+    key="comparison_ranked",
 )
 
 # --- funnel plot of facilities ------------------------------------------------------------------
-st.subheader("Funnel plot: facility adoption against OPD volume")
-st.caption(
-    "Each point is a facility. The curves are the 95% and 99.8% control limits around the "
-    f"division's overall rate ({fmt.percent(division_rate)}): the range a facility of that "
-    "volume would show by chance alone if its true rate were the division's. A point outside "
-    "the 99.8% limits is unlikely to be chance, so it is marked above or below; a small CHC "
-    "with an extreme rate usually stays inside its wider limits, and is not called an "
-    "outlier for what chance alone could do."
-)
+funnel_title = w("comparison.funnel_title")
+st.subheader(funnel_title)
+st.caption(w("comparison.funnel_caption", rate=w.percent(division_rate)))
 funnel = facility_league[facility_league["opd_registrations"] > 0]
 if division_rate is None or funnel.empty:
-    st.info("No facility in scope has registrations to place on the funnel.")
+    st.info(w("comparison.funnel_none"))
 else:
-    funnel = funnel.assign(
-        verdict=funnel_outliers(funnel["abha_linked"], funnel["opd_registrations"], division_rate)
+    verdicts = funnel_outliers(
+        funnel["abha_linked"], funnel["opd_registrations"], division_rate, level=VERDICT_LEVEL
+    )
+    verdict_title = w("comparison.verdict_title")
+    verdict_names = {code: w(f"comparison.verdict.{code}") for code in VERDICT_COLOURS}
+    limits_here = funnel_limits(division_rate, funnel["opd_registrations"], (VERDICT_LEVEL,))
+    points_drawn = pd.DataFrame(
+        {
+            facility: funnel["facility"].to_numpy(),
+            kind: funnel["type"].to_numpy(),
+            district: funnel["district"].to_numpy(),
+            opd: funnel["opd_registrations"].to_numpy(),
+            linked: funnel["abha_linked"].to_numpy(),
+            adoption: funnel["abha_share"].to_numpy(),
+            low: funnel["low"].to_numpy(),
+            high: funnel["high"].to_numpy(),
+            w("comparison.limit_low"): limits_here[f"low_{level_suffix(VERDICT_LEVEL)}"].to_numpy(),
+            w("comparison.limit_high"): limits_here[
+                f"high_{level_suffix(VERDICT_LEVEL)}"
+            ].to_numpy(),
+            verdict_title: verdicts.map(verdict_names).to_numpy(),
+        }
     )
     smallest, largest = funnel["opd_registrations"].min(), funnel["opd_registrations"].max()
     if smallest == largest:  # a single volume: widen it so the limits draw as curves
         smallest, largest = max(1, smallest // 2), largest * 2
-    grid = funnel_limits(division_rate, np.geomspace(smallest, largest, FUNNEL_GRID_POINTS))
+    grid = funnel_limits(
+        division_rate, np.geomspace(smallest, largest, FUNNEL_GRID_POINTS), FUNNEL_LEVELS
+    )
+    control_limits = w("comparison.control_limits")
+    level_names = [w(f"comparison.limits.{level_suffix(level)}") for level in FUNNEL_LEVELS]
     curves = pd.concat(
         [
             pd.DataFrame(
                 {
-                    "trials": grid["trials"],
-                    "limit": grid[f"{side}_{level_suffix(level)}"],
-                    "level": label,
+                    opd: grid["trials"],
+                    adoption: grid[f"{side}_{level_suffix(level)}"],
+                    control_limits: name,
                     "side": side,
                 }
             )
-            for level, label in FUNNEL_LEVEL_LABELS.items()
+            for level, name in zip(FUNNEL_LEVELS, level_names, strict=True)
             for side in ("low", "high")
         ],
         ignore_index=True,
     )
+    # "," groups the volume the Indian way (the chart's locale); log ticks would not otherwise.
+    volume_axis = alt.Axis(format=",")
     volume_scale = alt.Scale(type="log")
     limit_lines = (
         alt.Chart(curves)
         .mark_line(color="#555555", strokeWidth=1.2)
         .encode(
-            x=alt.X("trials:Q", title="OPD registrations (log scale)", scale=volume_scale),
+            x=alt.X(
+                field=field(opd),
+                type="quantitative",
+                title=w("comparison.funnel_axis"),
+                scale=volume_scale,
+                axis=volume_axis,
+            ),
             y=alt.Y(
-                "limit:Q",
-                title="ABHA adoption",
+                field=field(adoption),
+                type="quantitative",
+                title=adoption,
                 axis=adoption_axis,
                 scale=alt.Scale(zero=False, padding=12),
             ),
             strokeDash=alt.StrokeDash(
-                "level:N",
-                title="Control limits",
-                scale=alt.Scale(domain=list(FUNNEL_LEVEL_LABELS.values()), range=[[4, 3], [1, 0]]),
+                field=field(control_limits),
+                type="nominal",
+                title=control_limits,
+                scale=alt.Scale(domain=level_names, range=[[4, 3], [1, 0]]),
             ),
-            detail="side:N",
+            detail=alt.Detail(field=field("side"), type="nominal"),
         )
     )
     centre = (
-        alt.Chart(pd.DataFrame({"rate": [division_rate]}))
+        alt.Chart(pd.DataFrame({adoption: [division_rate]}))
         .mark_rule(color=DIVISION_COLOUR, strokeDash=[6, 4])
-        .encode(y="rate:Q")
+        .encode(y=alt.Y(field=field(adoption), type="quantitative", title=adoption))
     )
-    points = (
-        alt.Chart(funnel)
+    dots = (
+        alt.Chart(points_drawn)
         .mark_circle(size=80, opacity=0.85, stroke="black", strokeWidth=0.5)
         .encode(
-            x=alt.X("opd_registrations:Q", scale=volume_scale),
-            y=alt.Y("abha_share:Q"),
-            color=alt.Color(
-                "verdict:N",
-                title="Against the 99.8% limits",
-                scale=alt.Scale(domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values())),
+            x=alt.X(
+                field=field(opd),
+                type="quantitative",
+                title=w("comparison.funnel_axis"),
+                scale=volume_scale,
+                axis=volume_axis,
             ),
-            tooltip=[
-                alt.Tooltip("facility:N", title="Facility"),
-                alt.Tooltip("type:N", title="Type"),
-                alt.Tooltip("district:N", title="District"),
-                alt.Tooltip("opd_text:N", title="OPD registrations"),
-                alt.Tooltip("linked_text:N", title="ABHA-linked"),
-                alt.Tooltip("abha_share:Q", title="ABHA adoption", format=".1%"),
-                alt.Tooltip("interval:N", title="95% interval"),
-                alt.Tooltip("verdict:N", title="Against the 99.8% limits"),
-            ],
+            y=alt.Y(field=field(adoption), type="quantitative", title=adoption),
+            color=alt.Color(
+                field=field(verdict_title),
+                type="nominal",
+                title=verdict_title,
+                scale=alt.Scale(
+                    domain=list(verdict_names.values()), range=list(VERDICT_COLOURS.values())
+                ),
+            ),
+            tooltip=_tooltip(
+                (facility, "nominal", None),
+                (kind, "nominal", None),
+                (district, "nominal", None),
+                (opd, "quantitative", ","),
+                (linked, "quantitative", ","),
+                (adoption, "quantitative", ".1%"),
+                (low, "quantitative", ".1%"),
+                (high, "quantitative", ".1%"),
+                (verdict_title, "nominal", None),
+            ),
         )
     )
-    st.altair_chart(alt.layer(limit_lines, centre, points).properties(height=420), width="stretch")
-    verdicts = funnel["verdict"].value_counts()
+    show_chart(
+        alt.layer(limit_lines, centre, dots).properties(height=420),
+        points_drawn,
+        what="facility-funnel-plot",
+        title=funnel_title,
+        notes=definitions,
+        key="comparison_funnel",
+    )
+    tally = verdicts.value_counts()
     st.caption(
-        f"Against the 99.8% limits: {verdicts.get('above', 0)} above, "
-        f"{verdicts.get('below', 0)} below, {verdicts.get('within', 0)} within "
-        f"({len(funnel)} with registrations)."
+        w(
+            "comparison.verdict_summary",
+            above=w.count(tally.get("above", 0)),
+            below=w.count(tally.get("below", 0)),
+            within=w.count(tally.get("within", 0)),
+            total=w.count(len(funnel)),
+        )
     )
 
 # --- projection to a target -----------------------------------------------------------------------
-st.subheader("When does each district reach the target?")
+st.subheader(w("comparison.projection_title"))
 target_percent = st.columns([1, 3])[0].number_input(
-    "Target ABHA adoption (%)",
+    w("comparison.target_input"),
     min_value=1,
     max_value=100,
     value=DEFAULT_TARGET_PERCENT,
@@ -380,15 +528,17 @@ target_percent = st.columns([1, 3])[0].number_input(
 )
 target = target_percent / 100
 recent = recent_full_months(filters.end, TREND_MONTHS)
+recent_text = f"{w.month_year(recent.start)} – {w.month_year(recent.end)}"
 monthly = with_adoption_rate(data.counts(recent, filters.scope, by=["district"], grain="month"))
-monthly["month"] = pd.to_datetime(monthly["period_start"])
-monthly["district"] = monthly["district_lgd"].map(district_names)
-monthly["opd_text"] = monthly["opd_registrations"].map(fmt.count)
 st.caption(
-    f"A straight line through each district's monthly adoption in the {TREND_MONTHS} full "
-    f"months {recent.start:%b %Y} – {recent.end:%b %Y}, carried forward until it reaches "
-    f"{target_percent}%. “Not at current trend”: the line is flat or falling, or reaches the "
-    "target more than ten years ahead."
+    w(
+        "comparison.projection_caption",
+        months=TREND_MONTHS,
+        start=w.month_year(recent.start),
+        end=w.month_year(recent.end),
+        target=target_percent,
+        not_at_trend=w("comparison.projection.not_at_trend"),
+    )
 )
 rates_by_district = {
     lgd: rows.set_index("period_start")["abha_share"].dropna().sort_index()
@@ -396,60 +546,87 @@ rates_by_district = {
 }
 latest_rate = {lgd: rates.iloc[-1] for lgd, rates in rates_by_district.items() if not rates.empty}
 no_rates = pd.Series(dtype="float64")
+latest, reaches = w("comparison.latest_adoption"), w("comparison.reaches", target=target_percent)
 projections = pd.DataFrame(
     {
-        "District": shown_districts["name_en"],
-        "Latest month's adoption": shown_districts["lgd_code"].map(latest_rate),
-        f"Reaches {target_percent}%": [
-            projection(rates_by_district.get(lgd, no_rates), target)
+        district: shown_districts["lgd_code"].map(district_names).to_numpy(),
+        latest: shown_districts["lgd_code"].map(latest_rate).to_numpy(dtype="float64"),
+        reaches: [
+            projection(rates_by_district.get(lgd, no_rates), target, w)
             for lgd in shown_districts["lgd_code"]
         ],
     }
 )
 left, right = st.columns(2)
 left.dataframe(
-    projections.style.format({"Latest month's adoption": fmt.percent}).map(
-        band, subset=["Latest month's adoption"]
-    ),
+    projections.style.format({latest: w.percent}, na_rep=DASH).map(band, subset=[latest]),
     hide_index=True,
-    placeholder="–",
-    column_config={
-        "Latest month's adoption": st.column_config.NumberColumn(
-            help="Adoption in the last month of the window that had registrations."
-        )
-    },
+    placeholder=DASH,
+    column_config={latest: st.column_config.Column(help=w("comparison.latest_help"))},
 )
+with left:
+    table_downloads(
+        round_shares(projections, [latest]),
+        what="target-projection",
+        title=w("comparison.projection_table_title", target=target_percent),
+        key="comparison_projection",
+    )
 if monthly.empty:
-    right.info(f"No registrations in {recent.start:%b %Y} – {recent.end:%b %Y}.")
+    right.info(w("common.no_registrations_in", scope=recent_text))
 else:
+    target_name = w("comparison.target")
+    trend_drawn = pd.DataFrame(
+        {
+            district: monthly["district_lgd"].map(district_names).to_numpy(),
+            month: pd.to_datetime(monthly["period_start"]).to_numpy(),
+            opd: monthly["opd_registrations"].to_numpy(),
+            linked: monthly["abha_linked"].to_numpy(),
+            adoption: monthly["abha_share"].to_numpy(),
+        }
+    )
     trend_lines = (
-        alt.Chart(monthly)
+        alt.Chart(trend_drawn)
         .mark_line(point=True)
         .encode(
-            x=alt.X("month:T", title="Month", axis=alt.Axis(format="%b %Y")),
+            x=alt.X(
+                field=field(month),
+                type="temporal",
+                title=month,
+                axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 1}),
+            ),
             y=alt.Y(
-                "abha_share:Q",
-                title="ABHA adoption",
+                field=field(adoption),
+                type="quantitative",
+                title=adoption,
                 axis=adoption_axis,
                 scale=alt.Scale(zero=False),
             ),
-            color=alt.Color("district:N", title="District"),
+            color=alt.Color(field=field(district), type="nominal", title=district),
             tooltip=[
-                alt.Tooltip("district:N", title="District"),
-                alt.Tooltip("month:T", title="Month", format="%b %Y"),
-                alt.Tooltip("opd_text:N", title="OPD registrations"),
-                alt.Tooltip("abha_share:Q", title="ABHA adoption", format=".1%"),
+                alt.Tooltip(field=field(district), type="nominal", title=district),
+                alt.Tooltip(field=field(month), type="temporal", title=month, format="%b %Y"),
+                alt.Tooltip(field=field(opd), type="quantitative", title=opd, format=","),
+                alt.Tooltip(
+                    field=field(adoption), type="quantitative", title=adoption, format=".1%"
+                ),
             ],
         )
     )
     target_rule = (
-        alt.Chart(pd.DataFrame({"target": [target]}))
+        alt.Chart(pd.DataFrame({target_name: [target]}))
         .mark_rule(strokeDash=[6, 4], color=DIVISION_COLOUR)
-        .encode(y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=".0%")])
+        .encode(
+            y=alt.Y(field=field(target_name), type="quantitative", title=adoption),
+            tooltip=_tooltip((target_name, "quantitative", ".0%")),
+        )
     )
-    right.altair_chart(
-        alt.layer(trend_lines, target_rule).properties(
-            height=300, title=f"Monthly ABHA adoption and the {target_percent}% target"
-        ),
-        width="stretch",
+    trend_title = w("comparison.trend_title", target=target_percent)
+    show_chart(
+        alt.layer(trend_lines, target_rule).properties(height=300, title=trend_title),
+        trend_drawn,
+        what="monthly-abha-adoption-and-target",
+        title=trend_title,
+        notes=definitions[:1],
+        key="comparison_trend",
+        where=right,
     )

@@ -4,30 +4,32 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
 from data_access.queries import Period
 from metrics.definitions import QUALITY_KINDS
 from metrics.quality import below_usual, silent_facilities
 from ui import data
-from ui import format as fmt
+from ui.exports import show_table
 from ui.filters import facilities_in_scope, scope_caption
+from ui.language import words
 
+w = words()
 filters = st.session_state["filters"]
 districts, facilities = data.districts(), data.facilities()
 first_day, as_of = data.data_span()
-st.header("Data quality")
-st.caption(
-    "Facilities that have gone quiet, the freshness of each facility's data, and every "
-    "problem the counting rules find, so that nobody reads a data gap as low adoption. "
-    + scope_caption(filters, districts, facilities)
-)
+st.header(w("data_quality.header"))
+st.caption(w("data_quality.caption", scope=scope_caption(filters, districts, facilities, w)))
 
 in_scope = facilities_in_scope(filters, facilities)
-names = facilities.set_index("facility_id")["name_en"]
+names = w.facility_names(facilities)
+facility, hfr_id = w("common.facility"), w("common.hfr_id")
+last_registration = w("data_quality.last_registration")
+day_format = "DD-MM-YYYY"
 
 # --- silent and quiet facilities ------------------------------------------------------------
-silent_days = st.slider("Silent for at least (days)", 1, 60, 3, key="dq_silent_days")
+silent_days = st.slider(w("data_quality.silent_days"), 1, 60, 3, key="dq_silent_days")
 last_days = data.last_registration_days(filters.scope).set_index("facility_id")
 silent = silent_facilities(last_days["last_registration"], as_of, silent_days)
 recent = Period(max(first_day, as_of - timedelta(days=62)), as_of)
@@ -37,75 +39,111 @@ daily = data.counts(recent, filters.scope, by=["facility"], grain="day").rename(
 quiet = below_usual(daily[["facility_id", "day", "registrations"]], as_of)
 
 left, right = st.columns(2)
-left.subheader(f"Silent for {silent_days}+ days")
+silent_title = w("data_quality.silent_title", days=w.count(silent_days))
+left.subheader(silent_title)
 if silent.empty:
-    left.success(f"Every facility in scope registered someone in the last {silent_days} days.")
+    left.success(w("data_quality.none_silent", days=w.count(silent_days)))
 else:
-    shown = silent.assign(facility=silent["facility_id"].map(names))
-    left.dataframe(
-        shown[["facility", "facility_id", "last_registration", "days_silent"]],
-        hide_index=True,
+    days_silent = w("data_quality.days_silent")
+    show_table(
+        pd.DataFrame(
+            {
+                facility: silent["facility_id"].map(names),
+                hfr_id: silent["facility_id"],
+                last_registration: silent["last_registration"],
+                days_silent: silent["days_silent"],
+            }
+        ),
+        what="silent-facilities",
+        title=silent_title,
+        key="dq_silent",
+        where=left,
         column_config={
-            "facility": "Facility",
-            "facility_id": "HFR ID",
-            "last_registration": st.column_config.DateColumn(
-                "Last registration", format="DD-MM-YYYY"
-            ),
-            "days_silent": "Days silent",
+            last_registration: st.column_config.DateColumn(format=day_format),
         },
     )
-right.subheader("Far below their usual volume")
-right.caption("Last 7 days' daily mean under half of the 8 weeks before.")
+quiet_title = w("data_quality.quiet_title")
+right.subheader(quiet_title)
+right.caption(w("data_quality.quiet_caption"))
 if quiet.empty:
-    right.success("No facility in scope is far below its usual volume.")
+    right.success(w("data_quality.none_quiet"))
 else:
-    shown = quiet.assign(facility=quiet["facility_id"].map(names))
-    right.dataframe(
-        shown[["facility", "recent_mean", "baseline_mean", "ratio"]],
-        hide_index=True,
+    recent_mean, baseline_mean, ratio = (
+        w("data_quality.recent_mean"),
+        w("data_quality.baseline_mean"),
+        w("data_quality.ratio"),
+    )
+    show_table(
+        pd.DataFrame(
+            {
+                facility: quiet["facility_id"].map(names),
+                hfr_id: quiet["facility_id"],
+                recent_mean: quiet["recent_mean"].round(1),
+                baseline_mean: quiet["baseline_mean"].round(1),
+                ratio: quiet["ratio"],
+            }
+        ),
+        what="facilities-below-usual",
+        title=quiet_title,
+        key="dq_quiet",
+        where=right,
         column_config={
-            "facility": "Facility",
-            "recent_mean": st.column_config.NumberColumn("Last 7 days, a day", format="%.1f"),
-            "baseline_mean": st.column_config.NumberColumn("Usual, a day", format="%.1f"),
-            "ratio": st.column_config.NumberColumn("Ratio", format="percent"),
+            recent_mean: st.column_config.NumberColumn(format="%.1f"),
+            baseline_mean: st.column_config.NumberColumn(format="%.1f"),
+            ratio: st.column_config.NumberColumn(format="percent"),
         },
     )
 
 # --- freshness ----------------------------------------------------------------------------------
-st.subheader("Freshness of each facility's data")
-fresh = in_scope[["facility_id", "name_en", "facility_type", "ehospital_go_live"]].merge(
+freshness_title = w("data_quality.freshness_title")
+st.subheader(freshness_title)
+fresh = in_scope[["facility_id", "facility_type", "ehospital_go_live"]].merge(
     last_days.reset_index(), on="facility_id", how="left"
 )
+fresh["name"] = fresh["facility_id"].map(names)
 fresh["days_since"] = [
     None if last is None or last != last else (as_of - last).days
     for last in fresh["last_registration"]
 ]
-st.dataframe(
-    fresh.sort_values(["days_since", "name_en"], ascending=[False, True], na_position="first"),
-    hide_index=True,
+fresh = fresh.sort_values(["days_since", "name"], ascending=[False, True], na_position="first")
+go_live, days_since = w("data_quality.go_live"), w("data_quality.days_since")
+show_table(
+    pd.DataFrame(
+        {
+            facility: fresh["name"],
+            hfr_id: fresh["facility_id"],
+            w("common.facility_type"): [
+                w.label("facility_type", t) for t in fresh["facility_type"]
+            ],
+            go_live: fresh["ehospital_go_live"],
+            last_registration: fresh["last_registration"],
+            days_since: fresh["days_since"].astype("Int64"),
+        }
+    ),
+    what="data-freshness",
+    title=freshness_title,
+    key="dq_freshness",
     column_config={
-        "facility_id": "HFR ID",
-        "name_en": "Facility",
-        "facility_type": "Type",
-        "ehospital_go_live": st.column_config.DateColumn("Go-live", format="DD-MM-YYYY"),
-        "last_registration": st.column_config.DateColumn("Last registration", format="DD-MM-YYYY"),
-        "days_since": "Days since",
+        go_live: st.column_config.DateColumn(format=day_format),
+        last_registration: st.column_config.DateColumn(format=day_format),
     },
 )
 
 # --- counting-rule problems ---------------------------------------------------------------------
-st.subheader("Problems the counting rules find")
-st.caption(
-    f"In {fmt.period(filters.start, filters.end)}; invalid timestamps have no day and are "
-    "shown whatever the period. Rows of unknown facilities are listed under the ID recorded."
-)
+problems_title = w("data_quality.problems_title")
+st.subheader(problems_title)
+st.caption(w("data_quality.problems_caption", period=w.period(filters.start, filters.end)))
 totals = data.data_quality(filters.period).set_index("kind")["rows"]
-labels = {k.key: k.label for k in QUALITY_KINDS}
+labels = {kind.key: w(f"quality.{kind.key}") for kind in QUALITY_KINDS}
 cols = st.columns(4)
 for i, kind in enumerate(QUALITY_KINDS):
-    cols[i % 4].metric(kind.label, fmt.count(int(totals.get(kind.key, 0))), help=kind.definition)
+    cols[i % 4].metric(
+        labels[kind.key],
+        w.count(int(totals.get(kind.key, 0))),
+        help=w(f"quality.{kind.key}.definition"),
+    )
 per_facility = data.data_quality(filters.period, by_facility=True)
-per_facility["facility_id"] = per_facility["facility_id"].fillna("(none recorded)")
+per_facility["facility_id"] = per_facility["facility_id"].fillna(w("data_quality.none_recorded"))
 known = set(facilities["facility_id"])
 if filters.scope.districts or filters.scope.facilities or filters.scope.facility_types:
     in_ids = set(in_scope["facility_id"])
@@ -113,10 +151,23 @@ if filters.scope.districts or filters.scope.facilities or filters.scope.facility
         per_facility["facility_id"].isin(in_ids) | ~per_facility["facility_id"].isin(known)
     ]
 if per_facility.empty:
-    st.success("No problems in this period and scope.")
+    st.success(w("data_quality.no_problems"))
 else:
     table = per_facility.pivot_table(
         index="facility_id", columns="kind", values="rows", aggfunc="sum", fill_value=0
-    ).reset_index()
-    table.insert(1, "facility", table["facility_id"].map(names).fillna("(not in the registry)"))
-    st.dataframe(table.rename(columns=labels), hide_index=True)
+    )
+    found = [kind.key for kind in QUALITY_KINDS if kind.key in table.columns]
+    shown = pd.DataFrame(
+        {
+            facility: table.index.map(names).fillna(w("data_quality.not_in_registry")),
+            hfr_id: table.index,
+        }
+    )
+    for kind in found:
+        shown[labels[kind]] = table[kind].astype("int64").to_numpy()
+    show_table(
+        shown,
+        what="data-quality-problems",
+        title=w("data_quality.problems_table_title"),
+        key="dq_problems",
+    )

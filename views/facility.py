@@ -8,89 +8,119 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from data_access.config import load_settings
+from data_access.contract import GENDERS
 from data_access.queries import Scope
+from data_access.rules import AGE_BAND_LABELS, UNKNOWN
 from metrics.adoption import adoption_rate, with_adoption_rate
 from metrics.incentive import IncentiveRule, incentive_estimate
+from press.files import suppress_small_counts
 from ui import charts, data
-from ui import format as fmt
-from ui.filters import facilities_in_scope, scope_caption
+from ui.exports import show_chart, show_table, table_downloads
+from ui.filters import facilities_in_scope, period_name
+from ui.language import words
 
+BREAKDOWN_ORDER = {"gender": (*GENDERS, UNKNOWN), "age_band": AGE_BAND_LABELS}
+
+w = words()
 filters = st.session_state["filters"]
 districts, facilities = data.districts(), data.facilities()
-first_day, as_of = data.data_span()
-st.header("Facility profile")
+_, as_of = data.data_span()
+st.header(w("facility.header"))
 
 candidates = facilities_in_scope(filters, facilities) if filters.districts else facilities
 candidates = candidates.sort_values(["district_lgd", "facility_type", "name_en"])
 if candidates.empty:
-    st.info("No facility in the districts chosen.")
+    st.info(w("facility.none_in_districts"))
     st.stop()
-labels = {
-    row.facility_id: " · ".join(
-        part for part in (row.name_en, row.name_hi, row.facility_id) if isinstance(part, str)
-    )
-    for row in candidates.itertuples()
-}
+names = w.facility_names(facilities)
+labels = {f: f"{names.get(f, f)} · {f}" for f in candidates["facility_id"]}
 ids = list(labels)
 preferred = next((f for f in filters.facilities if f in labels), ids[0])
 if st.session_state.get("profile_facility") not in labels:
     st.session_state["profile_facility"] = preferred
 facility_id = st.selectbox(
-    "Facility (type a name in English or Hindi, or an HFR ID)",
-    ids,
-    format_func=labels.__getitem__,
-    key="profile_facility",
+    w("facility.pick"), ids, format_func=labels.__getitem__, key="profile_facility"
 )
 facility = facilities.set_index("facility_id").loc[facility_id]
-district_name = districts.set_index("lgd_code")["name_en"].get(facility["district_lgd"], "–")
+facility_name = names.get(facility_id, facility_id)
+district_name = w.district_names(districts).get(facility["district_lgd"], "–")
 scope = Scope.of(facilities=[facility_id])
-st.caption(
-    "One facility's facts, its registrations and ABHA adoption, channels, departments, and "
-    "an estimate of its Digital Health Incentive. "
-    f"{facility['name_en']} · {scope_caption(filters, districts, facilities).split(' · ')[-1]}"
-)
+st.caption(w("facility.caption", facility=facility_name, period=period_name(filters, w)))
 
 # --- facts -------------------------------------------------------------------------------------
 last_days = data.last_registration_days(scope)
 last = last_days["last_registration"].iloc[0] if not last_days.empty else None
 last = None if last is None or pd.isna(last) else last
-go_live = facility["ehospital_go_live"]
-facts = st.columns([1, 3, 2, 2])
-facts[0].metric("Type", facility["facility_type"])
-facts[1].markdown(
-    f"**District** {district_name}  \n**Block** {facility['block'] or '–'}  \n"
-    f"**HFR ID** {facility_id}"
+go_live, block = facility["ehospital_go_live"], facility["block"]
+
+
+def _days_before_as_of(days: int) -> str:
+    if days == 1:
+        return w("facility.one_day_before_as_of")
+    return w("facility.days_before_as_of", days=w.count(days))
+
+
+last_shown = w.day(last)
+if last is not None:
+    last_shown += f" ({_days_before_as_of((as_of - last).days)})"
+
+
+def _facts(*lines: tuple[str, str]) -> str:
+    return "  \n".join(f"**{w(label)}** {value}" for label, value in lines)
+
+
+left, right = st.columns(2)
+left.markdown(
+    _facts(
+        ("common.facility_type", w.label("facility_type", facility["facility_type"])),
+        ("common.district", district_name),
+        ("common.block", block if isinstance(block, str) and block.strip() else "–"),
+        ("common.hfr_id", facility_id),
+    )
 )
-facts[2].metric("e-Hospital go-live", fmt.day(go_live if isinstance(go_live, date) else None))
-facts[3].metric(
-    "Last registration",
-    fmt.day(last),
-    None if last is None else f"{(as_of - last).days} days before the data's as-of day",
-    delta_color="off",
+right.markdown(
+    _facts(
+        ("facility.go_live", w.day(go_live if isinstance(go_live, date) else None)),
+        ("facility.last_registration", last_shown),
+    )
 )
 
 staff = data.facility_staff(facility_id)
+staff_title = w("facility.staff_title")
 if staff is None:
-    st.caption("HPR coverage of staff: not available in this database.")
+    st.caption(w("facility.staff_not_available", title=staff_title))
 elif staff.empty:
-    st.caption("HPR coverage of staff: no staff recorded for this facility.")
+    st.caption(w("facility.staff_none", title=staff_title))
 else:
-    staff = staff.assign(
-        coverage=[
-            adoption_rate(int(r), int(p))
-            for r, p in zip(staff["hpr_registered"], staff["in_post"], strict=True)
-        ]
+    st.markdown(f"**{staff_title}**")
+    cadre, in_post, on_hpr, coverage = (
+        w("facility.cadre"),
+        w("facility.in_post"),
+        w("facility.on_hpr"),
+        w("facility.hpr_coverage"),
     )
-    st.dataframe(
-        staff,
-        hide_index=True,
+    shares = [
+        adoption_rate(int(r), int(p))
+        for r, p in zip(staff["hpr_registered"], staff["in_post"], strict=True)
+    ]
+    show_table(
+        pd.DataFrame(
+            {
+                cadre: [w.label("facility.cadre", code) for code in staff["cadre"]],
+                in_post: staff["in_post"].astype("int64").to_numpy(),
+                on_hpr: staff["hpr_registered"].astype("int64").to_numpy(),
+                # a percentage rounded for display: 61.8, not 0.61764…
+                coverage: [None if s is None else round(100 * s, 1) for s in shares],
+            }
+        ),
+        what="hpr-coverage-of-staff",
+        title=staff_title,
+        key="profile_staff",
         column_config={
-            "cadre": "Cadre",
-            "in_post": "Staff in post",
-            "hpr_registered": "On HPR",
-            "coverage": st.column_config.ProgressColumn(
-                "HPR coverage", format="percent", min_value=0, max_value=1
-            ),
+            coverage: st.column_config.ProgressColumn(
+                coverage, format="%.1f%%", min_value=0, max_value=100
+            )
         },
     )
 
@@ -99,93 +129,222 @@ totals = data.counts(filters.period, scope)
 registrations = int(totals["opd_registrations"].sum()) if not totals.empty else 0
 if registrations == 0:
     st.info(
-        f"No registrations at {facility['name_en']} in {fmt.period(filters.start, filters.end)}."
+        w(
+            "facility.no_registrations",
+            facility=facility_name,
+            period=w.period_phrase(filters.start, filters.end),
+        )
     )
     st.stop()
 linked = int(totals["abha_linked"].sum())
+opd, abha_linked, adoption = (
+    w("figure.opd_registrations"),
+    w("figure.abha_linked"),
+    w("figure.abha_share"),
+)
 kpis = st.columns(3)
-kpis[0].metric("OPD registrations", fmt.count(registrations))
-kpis[1].metric("ABHA-linked", fmt.count(linked))
-kpis[2].metric("ABHA adoption", fmt.percent(adoption_rate(linked, registrations)))
+for where, figure, value in (
+    (kpis[0], "opd_registrations", w.count(registrations)),
+    (kpis[1], "abha_linked", w.count(linked)),
+    (kpis[2], "abha_share", w.percent(adoption_rate(linked, registrations))),
+):
+    where.metric(w(f"figure.{figure}"), value, help=w(f"figure.{figure}.definition"))
 
+# --- by gender and age, small counts suppressed ------------------------------------------------
+threshold = load_settings().small_number_threshold
+small = w("export.small_number", threshold=threshold)
+
+
+def _breakdown(by: str) -> pd.DataFrame:
+    """Registrations and ABHA-linked by gender or age band, counts below the threshold hidden.
+
+    The same table is shown and exported: no one can be singled out at a small facility.
+    """
+    counts = data.counts(filters.period, scope, by=[by])
+    order = {code: i for i, code in enumerate(BREAKDOWN_ORDER[by])}
+    counts = counts.sort_values(by, key=lambda codes: codes.map(order).fillna(len(order)))
+    table = pd.DataFrame(
+        {
+            w(f"common.{by}"): [w.label(by, code) for code in counts[by]],
+            opd: counts["opd_registrations"].astype("int64").to_numpy(),
+            abha_linked: counts["abha_linked"].astype("int64").to_numpy(),
+        }
+    )
+    return suppress_small_counts(table, [opd, abha_linked], threshold, shown_as=small)
+
+
+def _as_text(table: pd.DataFrame) -> pd.DataFrame:
+    """Counts with Indian digit grouping; the suppressed ones as they are ("<5")."""
+    return table.assign(
+        **{
+            column: [v if isinstance(v, str) else w.count(v) for v in table[column]]
+            for column in (opd, abha_linked)
+        }
+    )
+
+
+people_title = w("facility.people_title")
+st.subheader(people_title)
+for where, by in zip(st.columns(2), ("gender", "age_band"), strict=True):
+    table = _breakdown(by)
+    title = w(f"facility.by_{by}_title")
+    where.markdown(f"**{w(f'facility.by_{by}')}**")
+    where.table(_as_text(table), hide_index=True, border="horizontal")
+    with where.container():
+        table_downloads(
+            table,
+            what=f"opd-registrations-by-{by.replace('_', '-')}",
+            title=title,
+            key=f"profile_{by}",
+        )
+if threshold > 1:
+    st.caption(w("export.small_number_note", threshold=threshold))
+
+# --- registrations over time, channels ---------------------------------------------------------
 left, right = st.columns(2)
 grain = "week" if filters.period.days <= 120 else "month"
 trend = with_adoption_rate(data.counts(filters.period, scope, grain=grain))
-left.subheader(f"Registrations and adoption, by {grain}")
-base = alt.Chart(trend).encode(x=alt.X("period_start:T", title=grain.capitalize()))
-left.altair_chart(
+when = w(f"common.{grain}")
+drawn = pd.DataFrame(
+    {
+        when: pd.to_datetime(trend["period_start"]),
+        opd: trend["opd_registrations"],
+        abha_linked: trend["abha_linked"],
+        adoption: trend["abha_share"],
+    }
+)
+date_format = "%d-%m-%Y" if grain == "week" else "%b %Y"
+trend_title = w(f"facility.trend_title.{grain}")
+left.subheader(trend_title)
+base = alt.Chart(drawn).encode(
+    x=alt.X(field=when, type="temporal", title=when, axis=alt.Axis(format=date_format))
+)
+show_chart(
     alt.layer(
         base.mark_bar(opacity=0.35).encode(
-            y=alt.Y("opd_registrations:Q", title="OPD registrations"),
+            y=alt.Y(field=opd, type="quantitative", title=opd),
             tooltip=[
-                alt.Tooltip("period_start:T", title=grain.capitalize(), format="%d-%m-%Y"),
-                alt.Tooltip("opd_registrations:Q", title="OPD registrations", format=","),
-                alt.Tooltip("abha_share:Q", title="ABHA adoption", format=".1%"),
+                alt.Tooltip(field=when, type="temporal", title=when, format=date_format),
+                alt.Tooltip(field=opd, type="quantitative", title=opd, format=","),
+                alt.Tooltip(field=abha_linked, type="quantitative", title=abha_linked, format=","),
+                alt.Tooltip(field=adoption, type="quantitative", title=adoption, format=".1%"),
             ],
         ),
         base.mark_line(point=True, color="#1b7837").encode(
-            y=alt.Y("abha_share:Q", title="ABHA adoption", axis=alt.Axis(format="%"))
+            y=alt.Y(field=adoption, type="quantitative", title=adoption, axis=alt.Axis(format="%"))
         ),
     )
     .resolve_scale(y="independent")
     .properties(height=280),
-    width="stretch",
+    drawn,
+    what=f"registrations-and-abha-adoption-by-{grain}",
+    title=trend_title,
+    notes=[w("figure.opd_registrations.definition"), w("figure.abha_share.definition")],
+    key="profile_trend",
+    where=left,
 )
 
-channels = data.counts(filters.period, scope, by=["channel"])
-right.subheader("How patients registered")
-right.altair_chart(charts.channel_mix(channels, height=280), width="stretch")
+channels_title = w("facility.channels_title")
+right.subheader(channels_title)
+mix = charts.channel_mix(data.counts(filters.period, scope, by=["channel"]), w, height=280)
+show_chart(
+    mix,
+    mix.data,
+    what="channel-mix",
+    title=channels_title,
+    notes=[w("figure.opd_registrations.definition")],
+    key="profile_channels",
+    where=right,
+)
 
-st.subheader("Departments")
-departments = with_adoption_rate(data.departments(filters.period, scope))
-st.altair_chart(
+# --- departments ---------------------------------------------------------------------------------
+departments_title = w("facility.departments_title")
+st.subheader(departments_title)
+by_department = with_adoption_rate(data.departments(filters.period, scope))
+department = w("facility.department")
+departments = pd.DataFrame(
+    {
+        department: [w.label("facility.department", d) for d in by_department["department"]],
+        opd: by_department["opd_registrations"].to_numpy(),
+        abha_linked: by_department["abha_linked"].to_numpy(),
+        adoption: by_department["abha_share"].to_numpy(),
+    }
+)
+show_chart(
     alt.Chart(departments)
     .mark_bar()
     .encode(
-        x=alt.X("opd_registrations:Q", title="OPD registrations"),
-        y=alt.Y("department:N", title=None, sort="-x"),
+        x=alt.X(field=opd, type="quantitative", title=opd),
+        y=alt.Y(field=department, type="nominal", title=None, sort="-x"),
         color=alt.Color(
-            "abha_share:Q",
-            title="ABHA adoption",
+            field=adoption,
+            type="quantitative",
+            title=adoption,
             scale=alt.Scale(scheme="viridis", domain=[0, 1]),
             legend=alt.Legend(format="%"),
         ),
         tooltip=[
-            alt.Tooltip("department:N", title="Department"),
-            alt.Tooltip("opd_registrations:Q", title="OPD registrations", format=","),
-            alt.Tooltip("abha_share:Q", title="ABHA adoption", format=".1%"),
+            alt.Tooltip(field=department, type="nominal", title=department),
+            alt.Tooltip(field=opd, type="quantitative", title=opd, format=","),
+            alt.Tooltip(field=abha_linked, type="quantitative", title=abha_linked, format=","),
+            alt.Tooltip(field=adoption, type="quantitative", title=adoption, format=".1%"),
         ],
     )
-    .properties(height=max(160, 26 * len(departments))),
-    width="stretch",
+    .properties(height=alt.Step(28)),
+    departments,
+    what="registrations-by-department",
+    title=departments_title,
+    notes=[w("figure.opd_registrations.definition"), w("figure.abha_share.definition")],
+    key="profile_departments",
 )
 
 # --- incentive estimate ------------------------------------------------------------------------
-st.subheader("Digital Health Incentive: an estimate")
-with st.expander("The rule used (change it to see another estimate)"):
-    rupees = st.number_input("Rupees per ABHA-linked transaction", 0.0, 1000.0, 20.0, 5.0)
-    base_count = st.number_input("Monthly base (transactions not paid for)", 0, 100_000, 100, 10)
-    until = st.date_input("Scheme valid until", date(2025, 6, 30), format="DD-MM-YYYY")
+incentive_title = w("facility.incentive_title")
+st.subheader(incentive_title)
+with st.expander(w("facility.rule")):
+    rupees = st.number_input(w("facility.rupees"), 0.0, 1000.0, 20.0, 5.0, key="profile_rupees")
+    base_count = st.number_input(w("facility.base"), 0, 100_000, 100, 10, key="profile_base")
+    until = st.date_input(
+        w("facility.valid_until"), date(2025, 6, 30), format="DD-MM-YYYY", key="profile_until"
+    )
 rule = IncentiveRule(rupees_per_transaction=rupees, monthly_base=int(base_count), valid_until=until)
 monthly = data.counts(filters.period, scope, grain="month").set_index("period_start")["abha_linked"]
 estimate = incentive_estimate(monthly, rule)
 in_scheme = estimate[estimate["in_scheme"]]
 total = float(in_scheme["estimate_rupees"].sum())
-st.metric("Estimated incentive in the period", f"₹ {fmt.count(round(total))}")
+st.metric(w("facility.estimate_total"), w("facility.rupees_value", amount=w.count(round(total))))
 st.caption(
-    f"An estimate, not a payment: ₹{rupees:g} per ABHA-linked registration above {base_count} a "
-    f"month, for months from {fmt.day(rule.valid_from)} to {fmt.day(rule.valid_until)} "
-    "(the scheme's announced extension; its status after that is not public). Months outside "
-    "the scheme count nothing. Whole months of the period only are meaningful."
+    w(
+        "facility.estimate_note",
+        rupees=f"{rupees:g}",
+        base=w.count(base_count),
+        start=w.day(rule.valid_from),
+        end=w.day(rule.valid_until),
+    )
 )
-st.dataframe(
-    estimate.reset_index(),
-    hide_index=True,
+month, above_base, rupees_estimate = (
+    w("common.month"),
+    w("facility.above_base"),
+    w("facility.estimate_rupees"),
+)
+months = pd.to_datetime(pd.Series(estimate.index)).dt.date
+show_table(
+    pd.DataFrame(
+        {
+            month: months.map(w.month_year).to_numpy(),
+            abha_linked: estimate["abha_linked"].astype("int64").to_numpy(),
+            above_base: estimate["eligible"].astype("int64").to_numpy(),
+            rupees_estimate: estimate["estimate_rupees"].round().astype("int64").to_numpy(),
+            w("facility.in_scheme"): [
+                w("common.yes") if inside else w("common.no") for inside in estimate["in_scheme"]
+            ],
+        }
+    ),
+    what="digital-health-incentive-estimate",
+    title=incentive_title,
+    key="profile_incentive",
     column_config={
-        "period_start": st.column_config.DateColumn("Month", format="MMM YYYY"),
-        "abha_linked": "ABHA-linked",
-        "eligible": "Above the base",
-        "estimate_rupees": st.column_config.NumberColumn("Estimate (₹)", format="%.0f"),
-        "in_scheme": "In the scheme",
+        column: st.column_config.NumberColumn(format="localized")
+        for column in (abha_linked, above_base, rupees_estimate)
     },
 )

@@ -14,9 +14,12 @@ from geo import boundaries as geo_boundaries
 from geo import layers
 from metrics.adoption import with_adoption_rate
 from metrics.change import points_change
+from press.files import round_shares
+from press.maps import choropleth
 from ui import data
-from ui import format as fmt
+from ui.exports import chart_downloads, table_downloads
 from ui.filters import facilities_in_scope, narrow_to, scope_caption
+from ui.language import words
 
 MAP_KEY, NARROW_KEY, REQUEST_KEY, METRIC_KEY = (
     "map_select",
@@ -25,14 +28,11 @@ MAP_KEY, NARROW_KEY, REQUEST_KEY, METRIC_KEY = (
     "map_metric",
 )
 GENERATION_KEY = "map_generation"
-DISTRICT_LAYER, FACILITY_LAYER = "districts", "facilities"
+# Layer ids (and the keys of a click's selection): codes, so no English word is in a Hindi page.
+DISTRICT_LAYER, FACILITY_LAYER = "lgd", "hfr"
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 820, 640
 CHANGE_MIN_REGISTRATIONS = 50
-METRICS = {
-    "adoption": "ABHA adoption (%)",
-    "volume": "OPD registrations",
-    "change": "Change in adoption (pp)",
-}
+METRICS = ("adoption", "volume", "change")
 TOOLTIP = {
     "html": "<b>{name}</b><br/><i>{kind}</i><br/>{figures}",
     "style": {
@@ -79,19 +79,16 @@ BOUNDARY_FILE = load_settings().boundary_file
 if REQUEST_KEY in st.session_state:
     narrow_to(**st.session_state.pop(REQUEST_KEY))
 
+w = words()
 filters = st.session_state["filters"]
 districts, facilities = data.districts(), data.facilities()
-scope_text = scope_caption(filters, districts, facilities)
-st.header("Map")
-st.caption(
-    "Districts coloured by the figure you pick, and the facilities as circles whose area "
-    "follows their OPD registrations. Click a district or a facility (or use the list) to "
-    f"narrow the whole app to it. {scope_text}"
-)
+scope_text = scope_caption(filters, districts, facilities, w)
+st.header(w("map.header"))
+st.caption(w("map.caption", scope=scope_text))
 
 by_district = data.counts(filters.period, filters.scope, by=["district"])
 if by_district.empty or int(by_district["opd_registrations"].sum()) == 0:
-    st.info(f"No registrations in {scope_text}.")
+    st.info(w("common.no_registrations_in", scope=scope_text))
     st.stop()
 
 
@@ -133,10 +130,12 @@ facility_figures = _with_change(
     "facility_id",
 )
 
-district_names = dict(zip(districts["lgd_code"].astype(int), districts["name_en"], strict=True))
+district_names = {int(code): name for code, name in w.district_names(districts).items()}
+facility_names = w.facility_names(facilities)
 shown_facilities = facilities_in_scope(filters, facilities).merge(
     facility_figures, on="facility_id", how="left"
 )
+shown_facilities["name"] = shown_facilities["facility_id"].map(facility_names)
 if filters.facilities:
     scope_codes = sorted({int(code) for code in shown_facilities["district_lgd"]})
 elif filters.districts:
@@ -146,12 +145,14 @@ else:
 
 # --- the metric and its scale -----------------------------------------------------------------
 metric = st.radio(
-    "Colour the map by",
-    list(METRICS),
-    format_func=METRICS.__getitem__,
+    w("map.colour_by"),
+    METRICS,
+    format_func=lambda m: w(f"map.metric.{m}"),
     horizontal=True,
     key=METRIC_KEY,
 )
+metric_name = w(f"map.metric.{metric}")
+map_title = w(f"map.title.{metric}")
 value_column = {"adoption": "abha_share", "volume": "opd_registrations", "change": "change_pp"}[
     metric
 ]
@@ -165,7 +166,7 @@ facility_values = shown_facilities[value_column].tolist()
 
 
 def _whole_percent(share: float) -> str:
-    return fmt.percent(share, digits=0)
+    return w.percent(share, digits=0)
 
 
 if metric == "adoption":
@@ -174,31 +175,34 @@ if metric == "adoption":
         in_scope_values + facility_values, step=0.1, lower=None, upper=1.0
     )
 elif metric == "volume":
-    scheme, tick = "viridis", fmt.count
+    scheme, tick = "viridis", w.count
     vmin, vmax = layers.sequential_domain(in_scope_values)
 else:
-    scheme, tick = "prgn", fmt.points
+    scheme, tick = "prgn", w.points
     vmin, vmax = layers.diverging_domain(in_scope_values, step=5.0)
 
 
 def _figures_text(row: pd.Series) -> str:
+    """The tooltip's figures, one 'name: value' line each."""
     registrations = 0 if pd.isna(row["opd_registrations"]) else row["opd_registrations"]
     if registrations == 0:
-        return "No OPD registrations in the period"
+        return w("map.no_registrations")
     share = None if pd.isna(row["abha_share"]) else float(row["abha_share"])
     change = None if pd.isna(row["change_pp"]) else float(row["change_pp"])
-    return (
-        f"OPD registrations: {fmt.count(registrations)}\n"
-        f"ABHA-linked: {fmt.count(row['abha_linked'])}\n"
-        f"ABHA adoption: {fmt.percent(share)}\n"
-        f"Change vs previous period: {fmt.points(change)}"
-    )
+    lines = [
+        (w("figure.opd_registrations"), w.count(registrations)),
+        (w("figure.abha_linked"), w.count(row["abha_linked"])),
+        (w("figure.abha_share"), w.percent(share)),
+        (w("map.change_vs_previous"), w.points(change)),
+    ]
+    return "\n".join(f"{name}: {value}" for name, value in lines)
 
 
 def _district_kind(row: pd.Series) -> str:
     if not row["in_scope"]:
-        return "Outside the filters: click to narrow the app to it"
-    return f"District · LGD {row['lgd_code']}" + ("" if row["has_data"] else " · no data")
+        return w("map.outside")
+    kind = w("map.district_kind", code=row["lgd_code"])
+    return kind if row["has_data"] else f"{kind} · {w('common.no_data')}"
 
 
 district_rows["name"] = district_rows["lgd_code"].map(district_names)
@@ -215,6 +219,31 @@ district_rows["line"] = [
     for in_scope in district_rows["in_scope"]
 ]
 
+# --- the figures, as the tables and the files show them ------------------------------------
+opd, linked, adoption, change = (
+    w("figure.opd_registrations"),
+    w("figure.abha_linked"),
+    w("figure.abha_share"),
+    w("map.change_points"),
+)
+
+
+def _figures_table(rows: pd.DataFrame, names: dict[str, pd.Series]) -> pd.DataFrame:
+    """The map's figures as shown: names first, counts (0 when none), rate and change."""
+    return pd.DataFrame(
+        {
+            **{header: column.to_numpy() for header, column in names.items()},
+            opd: rows["opd_registrations"].fillna(0).astype("int64").to_numpy(),
+            linked: rows["abha_linked"].fillna(0).astype("int64").to_numpy(),
+            adoption: rows["abha_share"].to_numpy(),
+            change: rows["change_pp"].to_numpy(),
+        }
+    )
+
+
+in_scope_rows = district_rows[district_rows["in_scope"]]
+district_table = _figures_table(in_scope_rows, {w("common.district"): in_scope_rows["name"]})
+
 # --- the map ----------------------------------------------------------------------------------
 boundaries = _boundaries(tuple(sorted(district_names)), BOUNDARY_FILE)
 missing = geo_boundaries.missing_boundaries(sorted(district_names), boundaries)
@@ -224,9 +253,12 @@ labels = layers.label_positions(boundaries)
 
 located = shown_facilities.dropna(subset=["latitude", "longitude"]).sort_values("facility_id")
 located = located.assign(
-    name=located["name_en"],
     kind=[
-        f"{kind} · {district_names.get(int(code), code)} district"
+        w(
+            "map.facility_kind",
+            type=w.label("facility_type", kind),
+            district=district_names.get(int(code), code),
+        )
         for kind, code in zip(located["facility_type"], located["district_lgd"], strict=True)
     ],
     figures=[_figures_text(row) for _, row in located.iterrows()],
@@ -249,9 +281,42 @@ bounds = layers.bounds_of(scope_boundaries if not scope_boundaries.empty else bo
 if bounds is None:
     bounds = layers.points_bounds(located["longitude"], located["latitude"])
 
+
+def _district_labels() -> list[pdk.Layer]:
+    """District names on the map, in English only.
+
+    deck.gl's TextLayer draws each character on its own, from a font atlas, without the
+    shaping Devanagari needs (matras and conjuncts come out misplaced), so a Hindi map
+    leaves the names to the tooltip rather than print them wrongly.
+    """
+    if w.lang != "en":
+        return []
+    return [
+        pdk.Layer(
+            "TextLayer",
+            id="district-names",
+            data=[
+                {"name": district_names[code], "position": labels[code]}
+                for code in scope_codes
+                if code in labels
+            ],
+            get_position="position",
+            get_text="name",
+            get_size=13,
+            size_units="'pixels'",
+            get_color=[20, 20, 20, 255],
+            font_weight="'bold'",
+            font_family="'Source Sans Pro, Helvetica, Arial, sans-serif'",
+            background=True,
+            get_background_color=[255, 255, 255, 200],
+            background_padding=[3, 1],
+        )
+    ]
+
+
 map_column, side = st.columns([4, 1.4])
 if bounds is None:
-    map_column.warning("No district boundary and no facility location to draw.")
+    map_column.warning(w("map.no_geometry"))
 else:
     deck = pdk.Deck(
         layers=[
@@ -295,25 +360,7 @@ else:
                 get_line_color=[38, 39, 48, 255],
                 line_width_min_pixels=1,
             ),
-            pdk.Layer(
-                "TextLayer",
-                id="district-names",
-                data=[
-                    {"name": district_names[code], "position": labels[code]}
-                    for code in scope_codes
-                    if code in labels
-                ],
-                get_position="position",
-                get_text="name",
-                get_size=13,
-                size_units="'pixels'",
-                get_color=[20, 20, 20, 255],
-                font_weight="'bold'",
-                font_family="'Source Sans Pro, Helvetica, Arial, sans-serif'",
-                background=True,
-                get_background_color=[255, 255, 255, 200],
-                background_padding=[3, 1],
-            ),
+            *_district_labels(),
         ],
         initial_view_state=pdk.ViewState(
             **layers.view_state_for(bounds, MAP_WIDTH_PX, MAP_HEIGHT_PX)
@@ -330,35 +377,51 @@ else:
             on_select=partial(_request_from_map, map_key),
             selection_mode="single-object",
             key=map_key,
-            alt=f"Map of {METRICS[metric]} by district and facility: {scope_text}",
+            alt=w("map.alt", title=map_title, scope=scope_text),
+        )
+        # The same map drawn without WebGL (Altair geoshape), for print: PNG, SVG and its CSV.
+        static_rows = district_rows[district_rows["in_scope"]]
+        chart_downloads(
+            choropleth(
+                scope_boundaries if not scope_boundaries.empty else boundaries,
+                static_rows[["lgd_code", "name", value_column]],
+                value_column=value_column,
+                value_title=metric_name,
+                name_column="name",
+                missing_label=w("common.no_data"),
+                value_format="+.1f" if metric == "change" else None,
+            ),
+            district_table,
+            what=f"map-{metric}",
+            title=map_title,
+            notes=[w("figure.abha_share") + ": " + w("figure.abha_share.definition")]
+            if metric == "adoption"
+            else [],
+            key="map_static",
         )
 
 
 # --- legend and narrowing -----------------------------------------------------------------------
 def _legend_html() -> str:
     gradient = ", ".join(layers.gradient_stops(scheme))
-    middle = tick((vmin + vmax) / 2) if scheme == "viridis" else "0 pp"
+    middle = tick((vmin + vmax) / 2) if scheme == "viridis" else w("format.points", value="0")
     no_data_fill = layers.rgb_to_hex(layers.NO_DATA_FILL)
     no_data_line = layers.rgb_to_hex(layers.NO_DATA_OUTLINE)
     outside = layers.rgb_to_hex(layers.OUTSIDE_OUTLINE)
-    circles = (
-        "white circles: facilities, area ∝ OPD registrations"
-        if metric == "volume"
-        else "circles: facilities, same colours; area ∝ OPD registrations"
-    )
+    circles = w("map.legend.white_circles" if metric == "volume" else "map.legend.circles")
+    no_data_text = w("map.legend.no_data_change" if metric == "change" else "map.legend.no_data")
     swatch = "display:inline-block;width:18px;height:12px;vertical-align:middle;margin-right:6px;"
     return (
         f"<div style='font-size:0.85rem;line-height:1.6'>"
-        f"<b>{METRICS[metric]}</b>"
+        f"<b>{metric_name}</b>"
         f"<div style='height:14px;border-radius:2px;background:linear-gradient(to right, "
         f"{gradient})'></div>"
         f"<div style='display:flex;justify-content:space-between'>"
         f"<span>{tick(vmin)}</span><span>{middle}</span><span>{tick(vmax)}</span></div>"
         f"<div><span style='{swatch}background:{no_data_fill};"
-        f"border:2px dashed {no_data_line}'></span>No data (no registrations"
-        f"{' to compare' if metric == 'change' else ''})</div>"
+        f"border:2px dashed {no_data_line}'></span>{no_data_text}</div>"
         f"<div><span style='{swatch}background:#f0f0f0;border:1px solid {outside}'></span>"
-        f"Outside the filters</div>"
+        f"{w('map.legend.outside')}</div>"
         f"<div>{circles}</div>"
         f"</div>"
     )
@@ -367,87 +430,86 @@ def _legend_html() -> str:
 with side:
     st.markdown(_legend_html(), unsafe_allow_html=True)
     if metric == "change":
-        st.caption(
-            f"Only where both periods have {CHANGE_MIN_REGISTRATIONS}+ registrations; "
-            "beyond the ends: the end colour."
-        )
+        st.caption(w("map.change_note", minimum=w.count(CHANGE_MIN_REGISTRATIONS)))
     if filters.facilities:
-        in_force = ", ".join(
-            facilities.set_index("facility_id")["name_en"].get(f, f) for f in filters.facilities
-        )
+        in_force = ", ".join(str(facility_names.get(f, f)) for f in filters.facilities)
     elif filters.districts:
         in_force = ", ".join(district_names.get(d, str(d)) for d in filters.districts)
     else:
-        in_force = "all districts"
-    st.markdown(f"**The app shows:** {in_force}")
+        in_force = w("map.all_districts")
+    st.markdown(f"**{w('map.app_shows')}** {in_force}")
     if filters.districts or filters.facilities:
-        st.button("Show all districts", on_click=_request_all_districts, key="map_show_all")
+        st.button(w("map.show_all"), on_click=_request_all_districts, key="map_show_all")
     st.selectbox(
-        "Narrow the app to a district",
+        w("map.narrow"),
         sorted(district_names, key=district_names.__getitem__),
         index=None,
         format_func=district_names.__getitem__,
-        placeholder="Choose a district",
+        placeholder=w("map.choose_district"),
         key=NARROW_KEY,
         on_change=_request_from_selectbox,
     )
 
 if missing:
     st.warning(
-        "Not drawn, since the boundary file has no shape for them (their figures are in the "
-        "table below): "
-        + ", ".join(f"{district_names.get(code, code)} (LGD {code})" for code in missing)
+        w(
+            "map.missing_boundaries",
+            districts=", ".join(
+                f"{district_names.get(code, code)} (LGD {code})" for code in missing
+            ),
+        )
     )
 if not unlocated.empty:
     st.caption(
-        "Not on the map, since their coordinates are missing: "
-        + ", ".join(f"{row.name_en} ({row.facility_id})" for row in unlocated.itertuples())
+        w(
+            "map.unlocated",
+            facilities=", ".join(
+                f"{row.name} ({row.facility_id})" for row in unlocated.itertuples()
+            ),
+        )
     )
 
-# --- the figures behind the map ---------------------------------------------------------------
-st.subheader("The figures behind the map")
-table = district_rows[district_rows["in_scope"]].assign(
-    registrations=lambda t: t["opd_registrations"].fillna(0).astype(int),
-    linked=lambda t: t["abha_linked"].fillna(0).astype(int),
-    adoption_percent=lambda t: t["abha_share"] * 100,
-)
-shown = {
-    "name": "District",
-    "registrations": "OPD registrations",
-    "linked": "ABHA-linked",
-    "adoption_percent": "ABHA adoption (%)",
-    "change_pp": "Change (pp)",
-}
-column_config = {
-    "ABHA adoption (%)": st.column_config.NumberColumn(format="%.1f%%"),
-    "Change (pp)": st.column_config.NumberColumn(format="%+.1f"),
-    "OPD registrations": st.column_config.NumberColumn(format="localized"),
-    "ABHA-linked": st.column_config.NumberColumn(format="localized"),
-}
-st.dataframe(
-    table[list(shown)].rename(columns=shown),
-    hide_index=True,
-    column_config=column_config,
-    key="map_district_table",
-)
-with st.expander("Facilities"):
-    facility_table = shown_facilities.assign(
-        district=shown_facilities["district_lgd"].map(district_names),
-        registrations=shown_facilities["opd_registrations"].fillna(0).astype(int),
-        linked=shown_facilities["abha_linked"].fillna(0).astype(int),
-        adoption_percent=shown_facilities["abha_share"] * 100,
+
+def _signed_points(value: float) -> str:
+    return "–" if pd.isna(value) else f"{value:+.1f}"
+
+
+def _show_figures(table: pd.DataFrame, *, what: str, title: str, key: str) -> None:
+    """The table with Indian grouping, – for a missing rate or change, and its downloads."""
+    styled = table.style.format(
+        {opd: w.count, linked: w.count, adoption: w.percent, change: _signed_points}, na_rep="–"
     )
-    facility_shown = {
-        "name_en": "Facility",
-        "facility_type": "Type",
-        "district": "District",
-        "registrations": "OPD registrations",
-        "linked": "ABHA-linked",
-        "adoption_percent": "ABHA adoption (%)",
-        "change_pp": "Change (pp)",
-    }
-    st.dataframe(
-        facility_table[list(facility_shown)].rename(columns=facility_shown),
-        hide_index=True,
-        column_config=column_config,
+    st.dataframe(styled, hide_index=True, placeholder="–", key=f"{key}_table")
+    table_downloads(
+        round_shares(round_shares(table, [adoption]), [change], digits=2),
+        what=what,
+        title=title,
+        key=key,
+    )
+
+
+st.subheader(w("map.figures_header"))
+_show_figures(
+    district_table,
+    what="map-figures-by-district",
+    title=w("map.district_table_title"),
+    key="map_districts",
+)
+with st.expander(w("map.facilities")):
+    _show_figures(
+        _figures_table(
+            shown_facilities,
+            {
+                w("common.facility"): shown_facilities["name"],
+                w("common.facility_type"): shown_facilities["facility_type"].map(
+                    lambda code: w.label("facility_type", code)
+                ),
+                w("common.district"): shown_facilities["district_lgd"].map(
+                    lambda code: district_names.get(int(code), code)
+                ),
+            },
+        ),
+        what="map-figures-by-facility",
+        title=w("map.facility_table_title"),
+        key="map_facilities",
     )

@@ -3,30 +3,30 @@
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
+from i18n.headlines import leader_headline, registration_headline
 from metrics.adoption import adoption_rate, with_adoption_rate
 from metrics.change import period_change, points_change, top_movers
-from metrics.headlines import leader_headline, registration_headline
 from ui import charts, data
-from ui import format as fmt
-from ui.filters import facilities_in_scope, scope_caption
+from ui.exports import show_chart, show_table
+from ui.filters import facilities_in_scope, scope_caption, scope_name
+from ui.language import words
 
 MOVER_MIN_REGISTRATIONS = 50
 
+w = words()
 filters = st.session_state["filters"]
 districts, facilities = data.districts(), data.facilities()
-scope_text = scope_caption(filters, districts, facilities)
-st.header("Overview")
-st.caption(
-    "OPD registrations and their ABHA linkage in the period, each with the change from the "
-    f"previous period of the same length. {scope_text}"
-)
+scope_text = scope_caption(filters, districts, facilities, w)
+st.header(w("overview.header"))
+st.caption(w("overview.caption", scope=scope_text))
 
 by_facility = data.counts(filters.period, filters.scope, by=["facility"])
 before = data.counts(filters.previous, filters.scope, by=["facility"])
 if by_facility.empty:
-    st.info(f"No registrations in {scope_text}.")
+    st.info(w("common.no_registrations_in", scope=scope_text))
     st.stop()
 
 registrations = int(by_facility["opd_registrations"].sum())
@@ -49,44 +49,63 @@ def _delta(current: int, previous: int) -> str | None:
     change = period_change(current, previous)
     if change.absolute is None:
         return None
-    relative = "" if change.relative is None else f" ({change.relative * 100:+.1f}%)"
-    return f"{fmt.signed_count(change.absolute)}{relative}"
+    relative = "" if change.relative is None else f" ({w.signed_percent(change.relative)})"
+    return f"{w.signed_count(change.absolute)}{relative}"
+
+
+def _tile(where, figure: str, value: str, delta: str | None) -> None:
+    where.metric(w(f"figure.{figure}"), value, delta, help=w(f"figure.{figure}.definition"))
 
 
 tiles = [*st.columns(3), *st.columns(3)]
-tiles[0].metric(
-    "OPD registrations", fmt.count(registrations), _delta(registrations, prev_registrations)
+_tile(
+    tiles[0],
+    "opd_registrations",
+    w.count(registrations),
+    _delta(registrations, prev_registrations),
 )
-tiles[1].metric("ABHA-linked", fmt.count(linked), _delta(linked, prev_linked))
-tiles[2].metric(
-    "ABHA adoption",
-    fmt.percent(rate),
-    None if rate is None or prev_rate is None else fmt.points(points_change(rate, prev_rate)),
+_tile(tiles[1], "abha_linked", w.count(linked), _delta(linked, prev_linked))
+_tile(
+    tiles[2],
+    "abha_share",
+    w.percent(rate),
+    None if rate is None or prev_rate is None else w.points(points_change(rate, prev_rate)),
 )
-tiles[3].metric(
-    "Facilities reporting",
-    f"{reporting} of {len(facilities_in_scope(filters, facilities))}",
+_tile(
+    tiles[3],
+    "facilities_reporting",
+    w(
+        "format.of",
+        part=w.count(reporting),
+        whole=w.count(len(facilities_in_scope(filters, facilities))),
+    ),
     _delta(reporting, prev_reporting),
 )
-tiles[4].metric("Scan & Share tokens", fmt.count(scan_share), _delta(scan_share, prev_scan_share))
+_tile(tiles[4], "scan_share", w.count(scan_share), _delta(scan_share, prev_scan_share))
 if enrolments is None:
-    tiles[5].metric("ABHA enrolments", "–", help="Not available in this database.")
+    tiles[5].metric(w("figure.enrolments"), "–", help=w("common.not_available"))
 else:
     count_now = int(enrolments["enrolments"].sum())
     count_before = int(prev_enrolments["enrolments"].sum()) if prev_enrolments is not None else 0
-    tiles[5].metric("ABHA enrolments", fmt.count(count_now), _delta(count_now, count_before))
+    _tile(tiles[5], "enrolments", w.count(count_now), _delta(count_now, count_before))
 
 # --- headlines ------------------------------------------------------------------------------
-names = facilities.set_index("facility_id")["name_en"]
-district_names = districts.set_index("lgd_code")["name_en"]
+names = w.facility_names(facilities)
+district_names = w.district_names(districts)
 largest = by_facility.sort_values(
     ["opd_registrations", "facility_id"], ascending=[False, True]
 ).iloc[0]
 headlines = [
     registration_headline(
-        scope_text.split(" · ")[0], filters.start, filters.end, registrations, linked
+        w,
+        scope_name(filters, districts, facilities, w),
+        filters.start,
+        filters.end,
+        registrations,
+        linked,
     ),
     registration_headline(
+        w,
         names.get(largest["facility_id"], largest["facility_id"]),
         filters.start,
         filters.end,
@@ -100,6 +119,7 @@ if len(by_district) > 1:
     top, second = ranked.iloc[0], ranked.iloc[1]
     headlines.append(
         leader_headline(
+            w,
             "districts",
             district_names.get(top["district_lgd"], str(top["district_lgd"])),
             float(top["abha_share"]),
@@ -112,36 +132,70 @@ left, right = st.columns([3, 2])
 # --- adoption by district over time -----------------------------------------------------------
 grain = "week" if filters.period.days <= 120 else "month"
 trend = with_adoption_rate(data.counts(filters.period, filters.scope, by=["district"], grain=grain))
-trend["district"] = trend["district_lgd"].map(district_names)
-left.subheader(f"ABHA adoption by district, by {grain}")
-left.altair_chart(
-    alt.Chart(trend)
+district, when = w("common.district"), w(f"common.{grain}")
+opd, abha_linked, adoption = (
+    w("figure.opd_registrations"),
+    w("figure.abha_linked"),
+    w("figure.abha_share"),
+)
+drawn = pd.DataFrame(
+    {
+        district: trend["district_lgd"].map(district_names),
+        when: pd.to_datetime(trend["period_start"]),
+        opd: trend["opd_registrations"],
+        abha_linked: trend["abha_linked"],
+        adoption: trend["abha_share"],
+    }
+)
+date_format = "%d-%m-%Y" if grain == "week" else "%b %Y"
+trend_title = w(f"overview.trend_title.{grain}")
+left.subheader(trend_title)
+show_chart(
+    alt.Chart(drawn)
     .mark_line(point=True)
     .encode(
-        x=alt.X("period_start:T", title=grain.capitalize()),
-        y=alt.Y("abha_share:Q", title="ABHA adoption", axis=alt.Axis(format="%")),
-        color=alt.Color("district:N", title="District"),
+        x=alt.X(field=when, type="temporal", title=when, axis=alt.Axis(format=date_format)),
+        y=alt.Y(field=adoption, type="quantitative", title=adoption, axis=alt.Axis(format="%")),
+        color=alt.Color(field=district, type="nominal", title=district),
         tooltip=[
-            alt.Tooltip("district:N", title="District"),
-            alt.Tooltip("period_start:T", title=grain.capitalize(), format="%d-%m-%Y"),
-            alt.Tooltip("opd_registrations:Q", title="OPD registrations", format=","),
-            alt.Tooltip("abha_share:Q", title="ABHA adoption", format=".1%"),
+            alt.Tooltip(field=district, type="nominal", title=district),
+            alt.Tooltip(field=when, type="temporal", title=when, format=date_format),
+            alt.Tooltip(field=opd, type="quantitative", title=opd, format=","),
+            alt.Tooltip(field=abha_linked, type="quantitative", title=abha_linked, format=","),
+            alt.Tooltip(field=adoption, type="quantitative", title=adoption, format=".1%"),
         ],
     )
     .properties(height=300),
-    width="stretch",
+    drawn,
+    what="abha-adoption-by-district",
+    title=trend_title,
+    notes=[w("figure.abha_share.definition")],
+    key="overview_trend",
+    where=left,
 )
 
 # --- channel mix ------------------------------------------------------------------------------
-mix = channels.reset_index()
-right.subheader("How patients registered")
-right.altair_chart(charts.channel_mix(mix, height=300), width="stretch")
+channel_title = w("overview.channel_title")
+right.subheader(channel_title)
+mix = charts.channel_mix(channels.reset_index(), w, height=300)
+show_chart(
+    mix,
+    mix.data,
+    what="channel-mix",
+    title=channel_title,
+    notes=[w("figure.opd_registrations.definition")],
+    key="overview_channels",
+    where=right,
+)
 
 # --- facilities that moved most ----------------------------------------------------------------
-st.subheader("Facilities whose ABHA adoption moved most")
+st.subheader(w("overview.movers_title"))
 st.caption(
-    f"Change in adoption from the previous {filters.period.days} days, in percentage points; "
-    f"facilities with at least {MOVER_MIN_REGISTRATIONS} registrations in both periods."
+    w(
+        "overview.movers_caption",
+        days=w.count(filters.period.days),
+        minimum=w.count(MOVER_MIN_REGISTRATIONS),
+    )
 )
 moves = with_adoption_rate(by_facility).merge(
     with_adoption_rate(before), on="facility_id", suffixes=("", "_before")
@@ -151,28 +205,42 @@ moves = moves[
     & (moves["opd_registrations_before"] >= MOVER_MIN_REGISTRATIONS)
 ].copy()
 if moves.empty:
-    st.info("Not enough registrations in both periods to compare facilities.")
+    st.info(w("overview.movers_none"))
 else:
-    moves["change"] = moves["abha_share"] - moves["abha_share_before"]
-    moves["facility"] = moves["facility_id"].map(names)
+    moves["change"] = (moves["abha_share"] - moves["abha_share_before"]) * 100
     up, down = top_movers(moves, key="facility_id", value="change", n=3)
-    shown = {
-        "facility": "Facility",
-        "abha_share_before": "Before",
-        "abha_share": "Now",
-        "change": "Change",
-    }
+    facility, was, now, change = (
+        w("common.facility"),
+        w("common.before"),
+        w("common.now"),
+        w("overview.change_points"),
+    )
+
+    def mover_table(rows: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                facility: rows["facility_id"].map(names),
+                was: rows["abha_share_before"],
+                now: rows["abha_share"],
+                change: rows["change"].round(1),
+            }
+        )
+
     column_config = {
-        "Before": st.column_config.NumberColumn(format="percent"),
-        "Now": st.column_config.NumberColumn(format="percent"),
-        "Change": st.column_config.NumberColumn(format="percent"),
+        was: st.column_config.NumberColumn(format="percent"),
+        now: st.column_config.NumberColumn(format="percent"),
+        change: st.column_config.NumberColumn(format="%+.1f"),
     }
-    col_up, col_down = st.columns(2)
-    col_up.markdown("**Up**")
-    col_up.dataframe(
-        up[list(shown)].rename(columns=shown), hide_index=True, column_config=column_config
-    )
-    col_down.markdown("**Down**")
-    col_down.dataframe(
-        down[list(shown)].rename(columns=shown), hide_index=True, column_config=column_config
-    )
+    for where, rows, direction in zip(st.columns(2), (up, down), ("up", "down"), strict=True):
+        where.markdown(f"**{w(f'overview.movers_{direction}')}**")
+        if rows.empty:
+            where.caption(w(f"overview.movers_none_{direction}"))
+            continue
+        show_table(
+            mover_table(rows),
+            what=f"facility-movers-{direction}",
+            title=w(f"overview.movers_{direction}_title"),
+            key=f"overview_movers_{direction}",
+            where=where,
+            column_config=column_config,
+        )

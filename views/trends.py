@@ -8,34 +8,26 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from data_access.contract import CHANNELS, VISIT_TYPES
 from data_access.queries import Period
+from i18n.formats import month_name
 from metrics.adoption import with_adoption_rate
-from metrics.periods import fy_label, fy_of, quarter_label
+from metrics.periods import fy_of
 from metrics.trend import moving_average, reindex_daily, rolling_rate
 from ui import data
-from ui import format as fmt
-from ui.filters import facilities_in_scope, scope_caption
+from ui.exports import show_chart
+from ui.filters import facilities_in_scope, scope_caption, scope_name
+from ui.language import words
 
-GRAINS = {"day": "Day", "week": "Week", "month": "Month", "quarter": "Quarter", "fy": "FY"}
-BREAKDOWNS = {
-    "total": "Division total",
-    "district": "District",
-    "facility_type": "Facility type",
-    "facility": "Facility",
-}
+GRAINS = ("day", "week", "month", "quarter", "fy")
+BREAKDOWNS = ("total", "district", "facility_type", "facility")
 KEY_COLUMNS = {
     "district": "district_lgd",
     "facility_type": "facility_type",
     "facility": "facility_id",
 }
-CHANNELS = {
-    "counter": "Counter",
-    "scan_share": "Scan & Share",
-    "abha_kiosk": "ABHA kiosk",
-    "online": "Online",
-    "other": "Other",
-}
-VISIT_TYPES = {"new": "New", "follow_up": "Follow-up", "other": "Other"}
+CHANNEL_ORDER = (*CHANNELS, "other")
+VISIT_TYPE_ORDER = (*VISIT_TYPES, "other")
 GRAIN_LENGTHS = {
     "day": pd.DateOffset(days=1),
     "week": pd.DateOffset(weeks=1),
@@ -49,58 +41,69 @@ WINDOW_DAYS = 7
 MANY_GO_LIVES = 6
 FIGURES = ["opd_registrations", "abha_linked"]
 DATE = "%d-%m-%Y"
+# Helper fields drawn but not exported (no words in them).
+END, ORDER, MONTH = "_end", "_order", "_month"
 
+w = words()
 filters = st.session_state["filters"]
 districts, facilities = data.districts(), data.facilities()
 first_day, _ = data.data_span()
-scope_text = scope_caption(filters, districts, facilities)
-scope_name = scope_text.split(" · ")[0]
-st.header("Trends")
-st.caption(
-    "OPD registrations and their ABHA adoption over time, with the channels patients used, "
-    f"new and follow-up visits, and the same months a year earlier. {scope_text}"
-)
+scope_text = scope_caption(filters, districts, facilities, w)
+st.header(w("trends.header"))
+st.caption(w("trends.caption", scope=scope_text))
 
 total = data.counts(filters.period, filters.scope)
 if int(total["opd_registrations"].sum()) == 0:
-    st.info(f"No registrations in {scope_text}.")
+    st.info(w("common.no_registrations_in", scope=scope_text))
     st.stop()
 
 default_grain = "day" if filters.period.days <= 14 else "week"
 default_grain = "month" if filters.period.days > 120 else default_grain
 narrowed = bool(filters.districts or filters.facilities or filters.facility_types)
+by_names = {
+    "total": w("trends.by.selection") if narrowed else w("trends.by.division"),
+    "district": w("common.district"),
+    "facility_type": w("filters.facility_type"),
+    "facility": w("common.facility"),
+}
 pick_grain, pick_by, pick_target, pick_value = st.columns([2, 2, 1, 1], vertical_alignment="bottom")
 grain = pick_grain.selectbox(
-    "Time grain",
-    list(GRAINS),
-    index=list(GRAINS).index(default_grain),
-    format_func=lambda g: {"fy": "Financial year"}.get(g, GRAINS[g]),
+    w("trends.grain"),
+    GRAINS,
+    index=GRAINS.index(default_grain),
+    format_func=lambda g: w(f"common.{g}"),
     key="trends_grain",
 )
 by = pick_by.selectbox(
-    "Lines by",
-    list(BREAKDOWNS),
+    w("trends.lines_by"),
+    BREAKDOWNS,
     index=1,
-    format_func=lambda b: "Total of the selection" if b == "total" and narrowed else BREAKDOWNS[b],
+    format_func=by_names.__getitem__,
     key="trends_by",
 )
-show_target = pick_target.checkbox("Adoption target", key="trends_show_target")
+show_target = pick_target.checkbox(w("trends.show_target"), key="trends_show_target")
 target = pick_value.number_input(
-    "Target (%)", 0, 100, 60, 5, disabled=not show_target, key="trends_target"
+    w("trends.target"), 0, 100, 60, 5, disabled=not show_target, key="trends_target"
 )
 daily = grain == "day"
-x_title = {"fy": "Financial year"}.get(grain, GRAINS[grain])
-legend_title = "Scope" if by == "total" else BREAKDOWNS[by]
+x_title = w(f"common.{grain}")
+legend_title = w("trends.scope") if by == "total" else by_names[by]
+opd, linked, adoption = (
+    w("figure.opd_registrations"),
+    w("figure.abha_linked"),
+    w("figure.abha_share"),
+)
+starting = x_title if daily else w("trends.starting", grain=x_title)
+average_7d = w("trends.average_7d", days=WINDOW_DAYS)
+rate_7d = w("trends.rate_7d", days=WINDOW_DAYS)
 
 
 def _period_label(start: date) -> str:
     if grain == "quarter":
-        return quarter_label(start)
+        return w.quarter_label(start)
     if grain == "fy":
-        return fy_label(fy_of(start))
-    if grain == "month":
-        return start.strftime("%B %Y")
-    return fmt.day(start)
+        return w.fy_label(fy_of(start))
+    return w.month_year(start)
 
 
 def _dated(frame: pd.DataFrame) -> pd.DataFrame:
@@ -108,17 +111,20 @@ def _dated(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _named(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with `group` (a name, not a code) and `period_start` as a timestamp."""
-    names = {
-        "district": districts.set_index("lgd_code")["name_en"],
-        "facility": facilities.set_index("facility_id")["name_en"],
-    }
+    """The frame with `group` (a name in the language, not a code) and a timestamp start."""
     frame = frame.copy()
     if by == "total":
-        frame["group"] = scope_name
+        frame["group"] = scope_name(filters, districts, facilities, w)
     else:
         keys = frame[KEY_COLUMNS[by]]
-        frame["group"] = keys.map(names[by]).fillna(keys.astype(str)) if by in names else keys
+        names = {
+            "district": w.district_names(districts),
+            "facility": w.facility_names(facilities),
+        }
+        if by in names:
+            frame["group"] = keys.map(names[by]).fillna(keys.astype(str))
+        else:
+            frame["group"] = keys.map(lambda code: w.label("facility_type", code))
     return _dated(frame)
 
 
@@ -140,19 +146,27 @@ def _smoothed(frame: pd.DataFrame) -> pd.DataFrame:
     return with_adoption_rate(pd.concat(groups, ignore_index=True))
 
 
-def _series(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = with_adoption_rate(_named(frame))
-    frame["period"] = frame["period_start"].dt.date.map(_period_label)
-    return frame
+def _in_words(series: pd.DataFrame) -> pd.DataFrame:
+    """The series as drawn and exported: its columns named in the chosen language."""
+    columns = {"group": legend_title, "period_start": starting}
+    if grain in ("month", "quarter", "fy"):
+        series = series.assign(period=series["period_start"].dt.date.map(_period_label))
+        columns["period"] = x_title
+    columns |= {"opd_registrations": opd, "abha_linked": linked, "abha_share": adoption}
+    if daily:
+        columns |= {"registrations_7d": average_7d, "abha_share_7d": rate_7d}
+    return series[list(columns)].rename(columns=columns)
 
 
 breakdown = [] if by == "total" else [by]
 if daily:
     lead_in = Period(filters.start - timedelta(days=WINDOW_DAYS - 1), filters.end)
     series = _smoothed(_named(data.counts(lead_in, filters.scope, by=breakdown, grain="day")))
-    series["period"] = series["period_start"].dt.date.map(fmt.day)
 else:
-    series = _series(data.counts(filters.period, filters.scope, by=breakdown, grain=grain))
+    series = with_adoption_rate(
+        _named(data.counts(filters.period, filters.scope, by=breakdown, grain=grain))
+    )
+drawn = _in_words(series)
 
 in_scope = facilities_in_scope(filters, facilities)
 go_lives = in_scope.dropna(subset=["ehospital_go_live"]).copy()
@@ -160,28 +174,68 @@ go_lives["go_live"] = pd.to_datetime(go_lives["ehospital_go_live"])
 go_lives = go_lives[
     go_lives["go_live"].between(pd.Timestamp(filters.start), pd.Timestamp(filters.end))
 ]
+went_live_at, go_live_day = w("trends.go_live_at"), w("trends.go_live_day")
+go_lives = pd.DataFrame(
+    {
+        went_live_at: go_lives["facility_id"].map(w.facility_names(facilities)).to_numpy(),
+        go_live_day: go_lives["go_live"].to_numpy(),
+    }
+)
 group_scale = (
     alt.Scale(range=OKABE_ITO)
     if series["group"].nunique() <= len(OKABE_ITO)
     else alt.Scale(scheme="viridis")
 )
 colour = alt.Color(
-    "group:N",
+    field=legend_title,
+    type="nominal",
     title=legend_title,
     scale=group_scale,
     legend=alt.Legend(symbolOpacity=1, symbolStrokeWidth=2.5, labelLimit=240),
 )
-x = alt.X("period_start:T", title=x_title)
+
+
+def _time_axis() -> alt.Axis:
+    """Ticks on the periods' starts for months, quarters and years; automatic otherwise."""
+    if grain == "month":
+        return alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 1})
+    if grain == "quarter":
+        return alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 3})
+    if grain == "fy":
+        starts = sorted(set(series["period_start"].dt.date))
+        return alt.Axis(
+            format="%b %Y",
+            values=[alt.DateTime(year=d.year, month=d.month, date=d.day) for d in starts],
+        )
+    return alt.Axis()
+
+
+x = alt.X(field=starting, type="temporal", title=x_title, axis=_time_axis())
+share_axis = alt.Axis(format="%")
+
+
+def _count(field: str) -> alt.Tooltip:
+    return alt.Tooltip(field=field, type="quantitative", title=field, format=",")
+
+
+def _share(field: str) -> alt.Tooltip:
+    return alt.Tooltip(field=field, type="quantitative", title=field, format=".1%")
+
+
+def _start(title: str = starting) -> alt.Tooltip:
+    return alt.Tooltip(field=starting, type="temporal", title=title, format=DATE)
+
+
 tooltip_period = [
-    alt.Tooltip("group:N", title=legend_title),
-    alt.Tooltip("period_start:T", title=f"{x_title} from", format=DATE),
-    *([alt.Tooltip("period:N", title=x_title)] if grain in ("month", "quarter", "fy") else []),
+    alt.Tooltip(field=legend_title, type="nominal", title=legend_title),
+    _start(),
+    *(
+        [alt.Tooltip(field=x_title, type="nominal", title=x_title)]
+        if grain in ("month", "quarter", "fy")
+        else []
+    ),
 ]
-tooltip_counts = [
-    alt.Tooltip("opd_registrations:Q", title="OPD registrations", format=","),
-    alt.Tooltip("abha_linked:Q", title="ABHA-linked", format=","),
-    alt.Tooltip("abha_share:Q", title="ABHA adoption", format=".1%"),
-]
+tooltip_counts = [_count(opd), _count(linked), _share(adoption)]
 
 
 def _go_live_rules() -> alt.Chart | None:
@@ -189,13 +243,13 @@ def _go_live_rules() -> alt.Chart | None:
         return None
     many = len(go_lives) > MANY_GO_LIVES
     return (
-        alt.Chart(go_lives[["name_en", "go_live"]])
+        alt.Chart(go_lives)
         .mark_rule(color="#777777", strokeDash=[4, 4], opacity=0.3 if many else 0.7, strokeWidth=1)
         .encode(
-            x=alt.X("go_live:T", title=x_title),
+            x=alt.X(field=go_live_day, type="temporal", title=x_title),
             tooltip=[
-                alt.Tooltip("name_en:N", title="e-Hospital go-live at"),
-                alt.Tooltip("go_live:T", title="Go-live date", format=DATE),
+                alt.Tooltip(field=went_live_at, type="nominal", title=went_live_at),
+                alt.Tooltip(field=go_live_day, type="temporal", title=go_live_day, format=DATE),
             ],
         )
     )
@@ -207,142 +261,191 @@ def _with_go_lives(chart: alt.Chart) -> alt.LayerChart | alt.Chart:
 
 
 # --- OPD registrations -----------------------------------------------------------------------
-st.subheader(f"OPD registrations by {x_title.lower()}")
-base = alt.Chart(series).encode(x=x, color=colour)
+registrations_title = w(f"trends.registrations_title.{grain}")
+registrations_axis = w(f"trends.registrations_axis.{grain}")
+st.subheader(registrations_title)
+base = alt.Chart(drawn).encode(x=x, color=colour)
 if daily:
     registrations = alt.layer(
         base.mark_line(opacity=0.3, strokeWidth=1).encode(
-            y=alt.Y("opd_registrations:Q", title="OPD registrations a day"),
+            y=alt.Y(field=opd, type="quantitative", title=registrations_axis),
             tooltip=[*tooltip_period, *tooltip_counts],
         ),
         base.mark_line(strokeWidth=2.5).encode(
-            y=alt.Y("registrations_7d:Q", title="OPD registrations a day"),
+            y=alt.Y(field=average_7d, type="quantitative", title=registrations_axis),
             tooltip=[
                 *tooltip_period,
-                alt.Tooltip("registrations_7d:Q", title="7-day average", format=",.1f"),
+                alt.Tooltip(field=average_7d, type="quantitative", title=average_7d, format=",.1f"),
             ],
         ),
     )
 else:
     registrations = base.mark_line(point=True).encode(
-        y=alt.Y("opd_registrations:Q", title=f"OPD registrations per {x_title.lower()}"),
+        y=alt.Y(field=opd, type="quantitative", title=registrations_axis),
         tooltip=[*tooltip_period, *tooltip_counts],
     )
-st.altair_chart(
-    _with_go_lives(registrations).properties(height=320),
-    width="stretch",
-)
 notes = []
 if daily:
-    notes.append(
-        "Faint lines: each day (days without registrations count as 0); bold lines: the "
-        f"{WINDOW_DAYS}-day moving average, and for adoption the rate over the last "
-        f"{WINDOW_DAYS} days (linked over registered)."
-    )
+    notes.append(w("trends.note.daily", days=WINDOW_DAYS))
 elif grain != "month" or filters.start.day != 1:
-    notes.append(f"The first and last {x_title.lower()} may be cut by the period's edges.")
+    notes.append(w(f"trends.note.edges.{grain}"))
 if not go_lives.empty:
     notes.append(
-        f"Dashed grey lines: e-Hospital go-live of {len(go_lives)} "
-        f"{'facility' if len(go_lives) == 1 else 'facilities'} in the period."
+        w("trends.note.go_live_one")
+        if len(go_lives) == 1
+        else w("trends.note.go_lives", count=w.count(len(go_lives)))
     )
 if series["group"].nunique() > len(OKABE_ITO):
-    notes.append("Many lines: narrow the scope in the sidebar to tell them apart.")
+    notes.append(w("trends.note.many_lines"))
+show_chart(
+    _with_go_lives(registrations).properties(height=320),
+    drawn,
+    what=f"opd-registrations-by-{grain}",
+    title=registrations_title,
+    notes=[w("figure.opd_registrations.definition")],
+    key="trends_registrations",
+)
 if notes:
     st.caption(" ".join(notes))
 
 # --- ABHA adoption ---------------------------------------------------------------------------
-st.subheader(f"ABHA adoption by {x_title.lower()}")
-share_axis = alt.Axis(format="%")
+adoption_title = w(f"trends.adoption_title.{grain}")
+st.subheader(adoption_title)
 if daily:
-    adoption = alt.layer(
+    adoption_chart = alt.layer(
         base.mark_circle(opacity=0.35, size=18).encode(
-            y=alt.Y("abha_share:Q", title="ABHA adoption", axis=share_axis),
+            y=alt.Y(field=adoption, type="quantitative", title=adoption, axis=share_axis),
             tooltip=[*tooltip_period, *tooltip_counts],
         ),
         base.mark_line(strokeWidth=2.5).encode(
-            y=alt.Y("abha_share_7d:Q", title="ABHA adoption", axis=share_axis),
-            tooltip=[
-                *tooltip_period,
-                alt.Tooltip("abha_share_7d:Q", title="Last 7 days", format=".1%"),
-            ],
+            y=alt.Y(field=rate_7d, type="quantitative", title=adoption, axis=share_axis),
+            tooltip=[*tooltip_period, _share(rate_7d)],
         ),
     )
 else:
-    adoption = base.mark_line(point=True).encode(
-        y=alt.Y("abha_share:Q", title="ABHA adoption", axis=share_axis),
+    adoption_chart = base.mark_line(point=True).encode(
+        y=alt.Y(field=adoption, type="quantitative", title=adoption, axis=share_axis),
         tooltip=[*tooltip_period, *tooltip_counts],
     )
-adoption = _with_go_lives(adoption)
+adoption_chart = _with_go_lives(adoption_chart)
 if show_target:
-    goal = pd.DataFrame({"target": [target / 100], "label": [f"Target {target:g}%"]})
+    goal = pd.DataFrame(
+        {
+            "target": [target / 100],
+            "label": [w("trends.target_label", target=w.percent(target / 100, digits=0))],
+        }
+    )
     target_rule = alt.Chart(goal).mark_rule(color="#d95f02", strokeDash=[6, 3]).encode(y="target:Q")
     target_text = (
         alt.Chart(goal)
         .mark_text(align="left", dx=4, dy=-7, color="#d95f02", fontWeight="bold")
         .encode(y="target:Q", text="label:N", x=alt.value(0))
     )
-    adoption = alt.layer(adoption, target_rule, target_text)
-st.altair_chart(adoption.properties(height=320), width="stretch")
+    adoption_chart = alt.layer(adoption_chart, target_rule, target_text)
+show_chart(
+    adoption_chart.properties(height=320),
+    drawn,
+    what=f"abha-adoption-by-{grain}",
+    title=adoption_title,
+    notes=[w("figure.abha_share.definition")],
+    key="trends_adoption",
+)
 
 # --- channels and visit types ----------------------------------------------------------------
-channels = _dated(data.counts(filters.period, filters.scope, by=["channel"], grain=grain))
-channels["channel"] = channels["channel"].map(CHANNELS).fillna(channels["channel"])
-visits = _dated(data.counts(filters.period, filters.scope, by=["visit_type"], grain=grain))
-visits["visit_type"] = visits["visit_type"].map(VISIT_TYPES).fillna(visits["visit_type"])
-visits["period_end"] = visits["period_start"] + GRAIN_LENGTHS[grain]
+channel, visit_type, share = w("common.channel"), w("common.visit_type"), w("common.share")
+channel_counts = _dated(data.counts(filters.period, filters.scope, by=["channel"], grain=grain))
+channel_counts["share"] = channel_counts["opd_registrations"] / channel_counts.groupby(
+    "period_start"
+)["opd_registrations"].transform("sum")
+channels = pd.DataFrame(
+    {
+        channel: [w.label("channel", code) for code in channel_counts["channel"]],
+        starting: channel_counts["period_start"].to_numpy(),
+        opd: channel_counts["opd_registrations"].to_numpy(),
+        share: channel_counts["share"].to_numpy(),
+        ORDER: [
+            CHANNEL_ORDER.index(c) if c in CHANNEL_ORDER else len(CHANNEL_ORDER)
+            for c in channel_counts["channel"]
+        ],
+    }
+)
+visit_counts = _dated(data.counts(filters.period, filters.scope, by=["visit_type"], grain=grain))
+visits = pd.DataFrame(
+    {
+        visit_type: [w.label("visit_type", code) for code in visit_counts["visit_type"]],
+        starting: visit_counts["period_start"].to_numpy(),
+        opd: visit_counts["opd_registrations"].to_numpy(),
+        linked: visit_counts["abha_linked"].to_numpy(),
+        END: (visit_counts["period_start"] + GRAIN_LENGTHS[grain]).to_numpy(),
+    }
+)
 left, right = st.columns(2)
-left.subheader("How patients registered")
-left.altair_chart(
+channels_title, visits_title = w("trends.channels_title"), w("trends.visits_title")
+left.subheader(channels_title)
+show_chart(
     alt.Chart(channels)
-    .transform_joinaggregate(all_channels="sum(opd_registrations)", groupby=["period_start"])
-    .transform_calculate(share="datum.opd_registrations / datum.all_channels")
     .mark_area()
     .encode(
         x=x,
         y=alt.Y(
-            "opd_registrations:Q",
+            field=opd,
+            type="quantitative",
             stack="normalize",
-            title="Share of OPD registrations",
+            title=w("trends.share_of_registrations"),
             axis=share_axis,
         ),
         color=alt.Color(
-            "channel:N", title="Channel", scale=alt.Scale(scheme="viridis"), sort=list(CHANNELS)
+            field=channel,
+            type="nominal",
+            title=channel,
+            scale=alt.Scale(scheme="viridis"),
+            sort=[w.label("channel", code) for code in CHANNEL_ORDER],
         ),
-        order=alt.Order("channel:N"),
+        order=alt.Order(field=ORDER, type="quantitative"),
         tooltip=[
-            alt.Tooltip("channel:N", title="Channel"),
-            alt.Tooltip("period_start:T", title=f"{x_title} from", format=DATE),
-            alt.Tooltip("opd_registrations:Q", title="OPD registrations", format=","),
-            alt.Tooltip("share:Q", title="Share", format=".1%"),
+            alt.Tooltip(field=channel, type="nominal", title=channel),
+            _start(),
+            _count(opd),
+            _share(share),
         ],
     )
     .properties(height=300),
-    width="stretch",
+    channels.drop(columns=ORDER),
+    what=f"channel-mix-by-{grain}",
+    title=channels_title,
+    notes=[w("figure.opd_registrations.definition")],
+    key="trends_channels",
+    where=left,
 )
-right.subheader("New and follow-up visits")
-right.altair_chart(
+right.subheader(visits_title)
+show_chart(
     alt.Chart(visits)
     .mark_bar(orient="vertical", stroke="white", strokeWidth=0.5)
     .encode(
         x=x,
-        x2="period_end:T",
-        y=alt.Y("opd_registrations:Q", title="OPD registrations", stack="zero"),
+        x2=alt.X2(field=END),
+        y=alt.Y(field=opd, type="quantitative", title=opd, stack="zero"),
         color=alt.Color(
-            "visit_type:N",
-            title="Visit type",
+            field=visit_type,
+            type="nominal",
+            title=visit_type,
             scale=alt.Scale(scheme="viridis"),
-            sort=list(VISIT_TYPES.values()),
+            sort=[w.label("visit_type", code) for code in VISIT_TYPE_ORDER],
         ),
         tooltip=[
-            alt.Tooltip("visit_type:N", title="Visit type"),
-            alt.Tooltip("period_start:T", title=f"{x_title} from", format=DATE),
-            alt.Tooltip("opd_registrations:Q", title="OPD registrations", format=","),
-            alt.Tooltip("abha_linked:Q", title="ABHA-linked", format=","),
+            alt.Tooltip(field=visit_type, type="nominal", title=visit_type),
+            _start(),
+            _count(opd),
+            _count(linked),
         ],
     )
     .properties(height=300),
-    width="stretch",
+    visits.drop(columns=END),
+    what=f"visit-types-by-{grain}",
+    title=visits_title,
+    notes=[w("figure.opd_registrations.definition")],
+    key="trends_visits",
+    where=right,
 )
 
 
@@ -354,14 +457,16 @@ def _a_year_before(day: date) -> date:
     return day.replace(year=day.year - 1)
 
 
-st.subheader("Year over year")
+yoy_title = w("trends.yoy_title")
+st.subheader(yoy_title)
 earlier = Period(_a_year_before(filters.start), _a_year_before(filters.end))
 if earlier.end >= filters.start:
-    st.info("Year-over-year compares a period of at most a year with the year before it.")
+    st.info(w("trends.yoy_at_most_a_year"))
 elif first_day is None or earlier.end < first_day:
-    st.info("Year-over-year needs a year of history before the period.")
+    st.info(w("trends.yoy_needs_history"))
 else:
-    this_year, last_year = "This period", "A year earlier"
+    this_year, last_year = w("trends.this_period"), w("trends.a_year_earlier")
+    period_column, month_column = w("filters.period"), w("common.month")
     both = pd.concat(
         [
             data.counts(filters.period, filters.scope, grain="month").assign(year=this_year),
@@ -370,48 +475,77 @@ else:
         ignore_index=True,
     )
     both = with_adoption_rate(both)
-    both["month"] = pd.to_datetime(both["period_start"]).dt.strftime("%b")
-    both["month_of"] = pd.to_datetime(both["period_start"]).dt.strftime("%B %Y")
-    month_order = list(dict.fromkeys(both.loc[both["year"] == this_year, "month"]))
-    yoy = alt.Chart(both).encode(
-        x=alt.X("month:N", title="Month", sort=month_order, axis=alt.Axis(labelAngle=0)),
+    months = pd.to_datetime(both["period_start"]).dt.date
+    compared = pd.DataFrame(
+        {
+            period_column: both["year"],
+            month_column: months.map(w.month_year),
+            opd: both["opd_registrations"],
+            linked: both["abha_linked"],
+            adoption: both["abha_share"],
+            MONTH: months.map(lambda day: month_name(day.month, w.lang, "abbreviated")),
+        }
+    )
+    month_order = list(dict.fromkeys(compared.loc[both["year"] == this_year, MONTH]))
+    yoy = alt.Chart(compared).encode(
+        x=alt.X(
+            field=MONTH,
+            type="nominal",
+            title=month_column,
+            sort=month_order,
+            axis=alt.Axis(labelAngle=0),
+        ),
         color=alt.Color(
-            "year:N",
-            title="Period",
+            field=period_column,
+            type="nominal",
+            title=period_column,
             sort=[last_year, this_year],
             scale=alt.Scale(range=["#9ecae1", "#08519c"]),
         ),
         tooltip=[
-            alt.Tooltip("year:N", title="Period"),
-            alt.Tooltip("month_of:N", title="Month"),
+            alt.Tooltip(field=period_column, type="nominal", title=period_column),
+            alt.Tooltip(field=month_column, type="nominal", title=month_column),
             *tooltip_counts,
         ],
     )
     if both.loc[both["year"] == last_year, "opd_registrations"].sum() == 0:
-        st.caption("No registrations in the same days a year earlier in this scope.")
+        st.caption(w("trends.yoy_none_earlier"))
     else:
         st.caption(
-            f"Each month of the period ({fmt.period(filters.start, filters.end)}) beside the "
-            f"same days one year earlier ({fmt.period(earlier.start, earlier.end)}); a month "
-            "cut by the period's edges is cut the same way in both years."
+            w(
+                "trends.yoy_caption",
+                period=w.period(filters.start, filters.end),
+                earlier=w.period(earlier.start, earlier.end),
+            )
             + (
-                f" The data begin on {fmt.day(first_day)}: no registrations before that day."
+                " " + w("trends.yoy_data_begin", day=w.day(first_day))
                 if earlier.start < first_day
                 else ""
             )
         )
+    exported = compared.drop(columns=MONTH)
     yoy_left, yoy_right = st.columns(2)
-    yoy_left.markdown("**OPD registrations**")
-    yoy_left.altair_chart(
+    yoy_left.markdown(f"**{opd}**")
+    show_chart(
         yoy.mark_line(point=True)
-        .encode(y=alt.Y("opd_registrations:Q", title="OPD registrations per month"))
+        .encode(y=alt.Y(field=opd, type="quantitative", title=w("trends.registrations_axis.month")))
         .properties(height=280),
-        width="stretch",
+        exported,
+        what="opd-registrations-year-over-year",
+        title=w("trends.yoy_registrations_title"),
+        notes=[w("figure.opd_registrations.definition")],
+        key="trends_yoy_registrations",
+        where=yoy_left,
     )
-    yoy_right.markdown("**ABHA adoption**")
-    yoy_right.altair_chart(
+    yoy_right.markdown(f"**{adoption}**")
+    show_chart(
         yoy.mark_line(point=True)
-        .encode(y=alt.Y("abha_share:Q", title="ABHA adoption", axis=share_axis))
+        .encode(y=alt.Y(field=adoption, type="quantitative", title=adoption, axis=share_axis))
         .properties(height=280),
-        width="stretch",
+        exported,
+        what="abha-adoption-year-over-year",
+        title=w("trends.yoy_adoption_title"),
+        notes=[w("figure.abha_share.definition")],
+        key="trends_yoy_adoption",
+        where=yoy_right,
     )

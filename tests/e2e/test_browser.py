@@ -21,6 +21,7 @@ PAGES = {
     "trends": ("trends", ["chart"]),
     "comparison": ("comparison", ["chart"]),
     "facility": ("facility", ["chart"]),
+    "press-kit": ("press-kit", ["image"]),
     "data-quality": ("data-quality", []),
     "about": ("about", []),
 }
@@ -43,6 +44,27 @@ def _need_browser() -> None:
         pytest.skip(reason)
 
 
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _watch_for_foreign_requests(page, foreign: list[str]) -> None:
+    page.on(
+        "request",
+        lambda request: (
+            urlparse(request.url).hostname not in ("127.0.0.1", "localhost")
+            and not request.url.startswith(("data:", "blob:"))
+            and foreign.append(request.url)
+        ),
+    )
+
+
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_by_deep_link_on_a_fresh_server(demo_on_sqlite, name: str, tmp_path: Path) -> None:
     _need_browser()
@@ -53,26 +75,9 @@ def test_page_by_deep_link_on_a_fresh_server(demo_on_sqlite, name: str, tmp_path
     foreign: list[str] = []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=CHROMIUM,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
-            )
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.on(
-                "request",
-                lambda request: (
-                    urlparse(request.url).hostname not in ("127.0.0.1", "localhost")
-                    and not request.url.startswith(("data:", "blob:"))
-                    and foreign.append(request.url)
-                ),
-            )
+            _watch_for_foreign_requests(page, foreign)
             page.goto(f"http://127.0.0.1:{port}/{path}{QUERY}")
             page.wait_for_selector("[data-testid='stHeading']", timeout=60_000)
             if "chart" in expects:
@@ -80,6 +85,8 @@ def test_page_by_deep_link_on_a_fresh_server(demo_on_sqlite, name: str, tmp_path
                     "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg",
                     timeout=60_000,
                 )
+            if "image" in expects:
+                page.wait_for_selector("[data-testid='stImage'] img", timeout=90_000)
             if "map" in expects:
                 page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
             page.wait_for_timeout(2500)  # let the last charts draw
@@ -94,3 +101,73 @@ def test_page_by_deep_link_on_a_fresh_server(demo_on_sqlite, name: str, tmp_path
         server.terminate()
         server.wait(timeout=20)
     assert not foreign, f"requests to other hosts: {foreign[:5]}"
+
+
+def test_hindi_overview_and_press_kit_download(demo_on_sqlite, tmp_path: Path) -> None:
+    """In Hindi: the Overview and the Press kit, screenshotted; the Press kit's PNG, downloaded
+    through the browser, is the very file `ehospital-dashboard export` writes."""
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    from cli.main import main
+
+    source_url, store_url = demo_on_sqlite
+    server, port = start_server(store_url, tmp_path)
+    foreign: list[str] = []
+    query = "?lang=hi&period=custom&from=2025-05-01&to=2025-07-31"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+            _watch_for_foreign_requests(page, foreign)
+            page.goto(f"http://127.0.0.1:{port}/{query}")
+            page.wait_for_selector("[data-testid='stVegaLiteChart'] svg, canvas", timeout=60_000)
+            page.wait_for_timeout(2500)
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / "overview_hi.png"), full_page=True)
+            body = page.inner_text("body")
+            assert "ओपीडी पंजीयन" in body and "आभा" in body
+            assert page.locator("[data-testid='stException']").count() == 0, body[:2000]
+
+            page.goto(f"http://127.0.0.1:{port}/press-kit{query}")
+            page.wait_for_selector("[data-testid='stImage'] img", timeout=90_000)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(SHOTS / "press-kit_hi.png"), full_page=True)
+            assert page.locator("[data-testid='stException']").count() == 0
+            with page.expect_download() as download_info:
+                page.get_by_text("छपाई के लिए चित्र (PNG, 2×)").click()
+            download = download_info.value
+            downloaded = tmp_path / download.suggested_filename
+            download.save_as(downloaded)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert not foreign, f"requests to other hosts: {foreign[:5]}"
+    assert downloaded.name == (
+        "abha-adoption-by-district_bastar-division_2025-05-01_2025-07-31_hi.png"
+    )
+    out = tmp_path / "cli"
+    code = main(
+        [
+            "export",
+            "--db",
+            source_url,
+            "--store",
+            store_url,
+            "--chart",
+            "abha-adoption-by-district",
+            "--from",
+            "2025-05-01",
+            "--to",
+            "2025-07-31",
+            "--lang",
+            "hi",
+            "--format",
+            "png",
+            "--out",
+            str(out) + "/",
+        ]
+    )
+    assert code == 0
+    assert (out / downloaded.name).read_bytes() == downloaded.read_bytes()

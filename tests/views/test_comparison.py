@@ -1,7 +1,9 @@
 """The District comparison page (AppTest) on the worked example: it renders under every filter
-state, and its league tables show the figures data_access gives."""
+state in both languages, and its league tables show the figures data_access gives."""
 
 from __future__ import annotations
+
+import json
 
 import pandas as pd
 import pytest
@@ -22,21 +24,34 @@ def _table(at: AppTest, first_column: str) -> pd.DataFrame:
     return tables[0]
 
 
+def _shown(at: AppTest, first_column: str) -> pd.DataFrame:
+    """A table's cells as displayed (formatted text), not its values."""
+    styled = next(
+        d.proto.arrow_data.styler for d in at.dataframe if d.value.columns[0] == first_column
+    )
+    return convert_arrow_bytes_to_pandas_df(styled.display_values)
+
+
+def _chart_elements(at: AppTest) -> list:
+    return [e for e in at.main if getattr(e, "type", None) == "vega_lite_chart"]
+
+
 def _charts(at: AppTest) -> list[list[pd.DataFrame]]:
     """The datasets of every Altair chart on the page."""
     return [
         [convert_arrow_bytes_to_pandas_df(d.data.data) for d in e.proto.datasets]
-        for e in at.main
-        if getattr(e, "type", None) == "vega_lite_chart"
+        for e in _chart_elements(at)
     ]
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])
+@pytest.mark.parametrize("lang", ["en", "hi"])
 @pytest.mark.parametrize("state", list(FILTER_STATES))
-def test_the_page_renders(worked_store: str, state: str) -> None:
-    at = open_page(PAGE, FILTER_STATES[state])
+def test_the_page_renders(worked_store: str, state: str, lang: str) -> None:
+    at = open_page(PAGE, {**FILTER_STATES[state], "lang": lang})
     assert not at.exception, at.exception
-    assert any(h.value == "District comparison" for h in at.header)
+    header = {"en": "District comparison", "hi": "जिलों की तुलना"}[lang]
+    assert any(h.value == header for h in at.header)
     assert at.caption, "the page says what it shows"
 
 
@@ -61,8 +76,20 @@ def test_district_league_matches_data_access(worked_store: str) -> None:
         assert shown["ABHA adoption"] == pytest.approx(row.abha_linked / row.opd_registrations)
     sukma = table.loc["Sukma"]  # a district without a facility: no registrations, no rate
     assert sukma["OPD registrations"] == 0
-    assert pd.isna(sukma["ABHA adoption"]), "no registrations shows –, not 0%"
+    assert pd.isna(sukma["ABHA adoption"]), "no registrations: no rate"
     assert list(table.index[:2]) == ["Bastar", "Dakshin Bastar Dantewada"], "ranked by adoption"
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_missing_figures_show_a_dash(worked_store: str) -> None:
+    at = open_page(PAGE, JANUARY)
+    sukma = _shown(at, "District").set_index("District").loc["Sukma"]
+    assert sukma["OPD registrations"] == "0"
+    for column in ("ABHA adoption", "95% interval", "Change (pp)", "Change in OPD (%)"):
+        assert sukma[column] == "–", column
+    bastar = _shown(at, "District").set_index("District").loc["Bastar"]
+    assert bastar["ABHA adoption"] == "40.0%"
+    assert bastar["Change in OPD"] == "+5", "nothing before the go-live on 10-01-2025"
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])
@@ -72,7 +99,7 @@ def test_facility_league_matches_data_access(worked_store: str) -> None:
     names = facilities(engine).set_index("facility_id")["name_en"]
     table = _table(open_page(PAGE, {**JANUARY, "district": "414"}), "Facility")
     assert list(table["Facility"]) == [names[F1]], "only the chosen district's facilities"
-    assert list(table["Type"]) == ["DH"]
+    assert list(table["Type"]) == ["District hospital"]
     assert list(table["District"]) == ["Bastar"]
     assert table["OPD registrations"].tolist() == expected["opd_registrations"].tolist()
     assert table["ABHA-linked"].tolist() == expected["abha_linked"].tolist()
@@ -84,10 +111,11 @@ def test_funnel_and_projection_render_for_one_district(worked_store: str) -> Non
     assert not at.exception, at.exception
     charts = _charts(at)
     assert len(charts) == 3, "ranked bars, funnel plot, monthly trend"
-    limits = [frame for chart in charts for frame in chart if "limit" in frame.columns]
+    limits = [frame for chart in charts for frame in chart if "Control limits" in frame.columns]
     assert len(limits) == 1 and len(limits[0]) == 4 * 100, "two smooth curves per level"
-    points = [frame for chart in charts for frame in chart if "verdict" in frame.columns]
-    assert points and points[0]["verdict"].tolist() == ["within"], "5 registrations: chance"
+    verdict = "Against the 99.8% limits"
+    points = [frame for chart in charts for frame in chart if verdict in frame.columns]
+    assert points and points[0][verdict].tolist() == ["Within"], "5 registrations: chance"
     assert any("99.8% limits" in c.value for c in at.caption)
     # Bastar has one month of data in Aug 2024 – Jan 2025 (40%): no line to extend.
     assert _projection(at, "Reaches 60%") == ["too few months"]
@@ -101,3 +129,43 @@ def _projection(at: AppTest, column: str) -> list[str]:
     tables = [d.value for d in at.dataframe if column in d.value.columns]
     assert tables, f"no projection table with a column {column!r}"
     return tables[0][column].tolist()
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_page_in_hindi(worked_store: str) -> None:
+    at = open_page(PAGE, {**JANUARY, "district": "414", "lang": "hi"})
+    assert not at.exception, at.exception
+    districts = _table(at, "जिला")
+    assert districts.columns.tolist() == [
+        "जिला",
+        "ओपीडी पंजीयन",
+        "आभा से लिंक",
+        "आभा लिंकिंग दर",
+        "95% अंतराल",
+        "बदलाव (प्रतिशत अंक)",
+        "ओपीडी में बदलाव",
+        "ओपीडी में बदलाव (%)",
+    ]
+    assert districts["जिला"].tolist() == ["बस्तर"]
+    facilities = _table(at, "संस्था")
+    assert facilities["प्रकार"].tolist() == ["जिला चिकित्सालय"]
+    charts = _charts(at)
+    verdict = "99.8% सीमाओं के सापेक्ष"
+    points = [frame for chart in charts for frame in chart if verdict in frame.columns]
+    assert points[0][verdict].tolist() == ["सीमा के भीतर"]
+    assert _projection(at, "60% तक कब") == ["बहुत कम महीने"]
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_the_funnel_groups_volumes_the_indian_way(worked_store: str, lang: str) -> None:
+    at = open_page(PAGE, {**JANUARY, "lang": lang})
+    specs = [json.loads(e.proto.spec) for e in _chart_elements(at)]
+    funnel = next(
+        s
+        for s in specs
+        if any(layer.get("mark", {}).get("type") == "circle" for layer in s.get("layer", []))
+    )
+    assert funnel["config"]["locale"]["number"]["grouping"][:2] == [3, 2], "1,23,456"
+    x_axes = [layer["encoding"]["x"] for layer in funnel["layer"] if "x" in layer["encoding"]]
+    assert all(x["scale"]["type"] == "log" and x["axis"]["format"] == "," for x in x_axes)

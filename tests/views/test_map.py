@@ -1,31 +1,41 @@
-"""The Map page (AppTest): every filter state, figures against data_access, narrowing the
-app to a district, and districts without a boundary listed rather than dropped."""
+"""The Map page (AppTest): every filter state in both languages, figures against data_access,
+narrowing the app to a district, and districts without a boundary listed rather than dropped."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from conftest import F1, F2
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
 from views_helpers import FILTER_STATES, JANUARY, open_page
 
 from data_access import store as store_tables
 from data_access.engines import store_engine
 from data_access.queries import Period, Scope, registration_counts
 from metrics.adoption import with_adoption_rate
-from ui import format as fmt
 
 PAGE = "views/map.py"
+HEADER = {"en": "Map", "hi": "मानचित्र"}
+
+
+def _shown(at: AppTest, index: int = 0) -> pd.DataFrame:
+    """A table's cells as displayed (formatted text), not its values."""
+    styler = at.dataframe[index].proto.arrow_data.styler
+    return convert_arrow_bytes_to_pandas_df(styler.display_values)
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])
+@pytest.mark.parametrize("lang", ["en", "hi"])
 @pytest.mark.parametrize("state", list(FILTER_STATES))
-def test_the_map_renders(worked_store: str, state: str) -> None:
-    at = open_page(PAGE, FILTER_STATES[state])
+def test_the_map_renders(worked_store: str, state: str, lang: str) -> None:
+    at = open_page(PAGE, {**FILTER_STATES[state], "lang": lang})
     assert not at.exception, at.exception
-    assert at.header[0].value == "Map"
+    assert at.header[0].value == HEADER[lang]
     assert at.caption, "the page says what it shows"
 
 
@@ -61,10 +71,30 @@ def test_district_figures_match_data_access(worked_store: str) -> None:
     for lgd, name in [(414, "Bastar"), (416, "Dakshin Bastar Dantewada")]:
         assert table.loc[name, "OPD registrations"] == expected.loc[lgd, "opd_registrations"]
         assert table.loc[name, "ABHA-linked"] == expected.loc[lgd, "abha_linked"]
-        assert table.loc[name, "ABHA adoption (%)"] == pytest.approx(
-            100 * expected.loc[lgd, "abha_share"]
-        )
+        assert table.loc[name, "ABHA adoption"] == pytest.approx(expected.loc[lgd, "abha_share"])
     assert table.loc["Sukma", "OPD registrations"] == 0, "a district with no data is listed"
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_missing_figures_show_a_dash_not_none(worked_store: str) -> None:
+    at = open_page(PAGE, JANUARY)
+    districts = _shown(at, 0).set_index("District")
+    assert districts.loc["Sukma", "ABHA adoption"] == "–", "no registrations: no rate"
+    assert districts.loc["Sukma", "OPD registrations"] == "0"
+    assert districts.loc["Bastar", "ABHA adoption"] == "40.0%"
+    assert districts.loc["Bastar", "Change (pp)"] == "–", "too few registrations to compare"
+    facilities = _shown(at, 1)
+    for shown in (districts.reset_index(), facilities):
+        cells = shown.astype(str).to_numpy().ravel().tolist()
+        assert not {"None", "nan", "NaN", "<NA>"} & set(cells), cells
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_map_and_both_tables_have_their_downloads(worked_store: str) -> None:
+    at = open_page(PAGE, {**JANUARY, "lang": "hi"})
+    labels = [button.label for button in at.get("download_button")]
+    # the static map (PNG, SVG, CSV), then each table (CSV, XLSX)
+    assert labels == ["PNG चित्र", "SVG चित्र", "आँकड़े (CSV)"] + ["आँकड़े (CSV)", "तालिका (Excel)"] * 2
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])
@@ -132,20 +162,66 @@ def test_the_map_draws_offline_with_districts_facilities_and_no_data(worked_stor
     assert "mapProvider" not in deck, "no basemap provider: nothing is fetched"
     assert deck["mapStyle"] == "__MAP_STYLE__", "pydeck's placeholder, dropped by Streamlit"
     layers = {layer["id"]: layer for layer in deck["layers"]}
-    assert {"districts", "no-data-outline", "facilities"} <= set(layers)
+    assert {"lgd", "no-data-outline", "hfr"} <= set(layers)
     districts = {
-        f["properties"]["lgd_code"]: f["properties"]
-        for f in layers["districts"]["data"]["features"]
+        f["properties"]["lgd_code"]: f["properties"] for f in layers["lgd"]["data"]["features"]
     }
     assert set(districts) == {414, 416, 649}
     no_data = [f["properties"]["lgd_code"] for f in layers["no-data-outline"]["data"]["features"]]
     assert no_data == [649], "Sukma has no facility, so no data"
     assert districts[649]["fill"] != districts[414]["fill"]
-    (point,) = layers["facilities"]["data"]  # F2 has no coordinates
+    (point,) = layers["hfr"]["data"]  # F2 has no coordinates
     assert point["facility_id"] == F1
-    assert f"OPD registrations: {fmt.count(5)}" in point["figures"]
-    assert f"ABHA adoption: {fmt.percent(2 / 5)}" in point["figures"]
+    assert "OPD registrations: 5" in point["figures"]
+    assert "ABHA adoption: 40.0%" in point["figures"]
     assert "OPD registrations: 5" in districts[414]["figures"]
+    assert point["kind"] == "District hospital · Bastar district"
+    assert districts[414]["kind"] == "District · LGD 414"
+    assert districts[649]["kind"] == "District · LGD 649 · no data"
+    names = [label["name"] for label in layers["district-names"]["data"]]
+    assert sorted(names) == ["Bastar", "Dakshin Bastar Dantewada", "Sukma"]
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_map_in_hindi_names_and_describes_in_hindi(worked_store: str) -> None:
+    at = open_page(PAGE, {**JANUARY, "lang": "hi"})
+    layers = {layer["id"]: layer for layer in _deck(at)["layers"]}
+    districts = {
+        f["properties"]["lgd_code"]: f["properties"] for f in layers["lgd"]["data"]["features"]
+    }
+    assert districts[416]["name"] == "दक्षिण बस्तर दंतेवाड़ा"
+    assert districts[414]["kind"] == "जिला · LGD 414"
+    assert districts[414]["figures"].splitlines() == [
+        "ओपीडी पंजीयन: 5",
+        "आभा से लिंक: 2",
+        "आभा लिंकिंग दर: 40.0%",
+        "पिछली अवधि की तुलना में बदलाव: –",
+    ]
+    (point,) = layers["hfr"]["data"]
+    assert point["name"] == "जिला चिकित्सालय"
+    assert point["kind"] == "जिला चिकित्सालय · बस्तर जिला"
+    assert "district-names" not in layers, "the TextLayer cannot shape Devanagari"
+    assert at.dataframe[0].value.columns.tolist() == [
+        "जिला",
+        "ओपीडी पंजीयन",
+        "आभा से लिंक",
+        "आभा लिंकिंग दर",
+        "बदलाव (प्रतिशत अंक)",
+    ]
+    assert _shown(at, 0).set_index("जिला").loc["सुकमा", "आभा लिंकिंग दर"] == "–"
+    legend = " ".join(md.value for md in at.markdown)
+    assert "आँकड़े नहीं" in legend and "फ़िल्टर के बाहर" in legend
+    notes = " ".join(c.value for c in at.caption)
+    assert "CHC Test" in notes, "a facility without a Hindi name keeps its English one"
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_change_legend_in_hindi(worked_store: str) -> None:
+    at = open_page(PAGE, {**JANUARY, "lang": "hi"})
+    at.radio(key="map_metric").set_value("change").run()
+    assert not at.exception, at.exception
+    legend = " ".join(md.value for md in at.markdown)
+    assert "0 प्रतिशत अंक" in legend and "तुलना के लिए पंजीयन नहीं" in legend
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])

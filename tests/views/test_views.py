@@ -16,18 +16,12 @@ from data_access.config import PROJECT_ROOT
 from data_access.engines import store_engine
 from data_access.queries import Period, Scope, registration_counts
 from demo.calibration import PUBLISHED_FIGURES
-from ui import format as fmt
+from i18n import Words
+from metrics.definitions import FIGURES, QUALITY_KINDS
 
 NOW = datetime(2026, 11, 26, 12, 0)
-PAGES = (
-    "views/overview.py",
-    "views/map.py",
-    "views/trends.py",
-    "views/comparison.py",
-    "views/facility.py",
-    "views/data_quality.py",
-    "views/about.py",
-)
+from ui.pages import PAGE_FILES as PAGES  # noqa: E402
+
 FILTER_STATES = {
     **SHARED_STATES,
     "bad values in the link": {"period": "forever", "district": "999", "facility": "IN22x"},
@@ -43,22 +37,45 @@ def test_every_page_renders(worked_store: str, page: str, state: str) -> None:
     assert at.caption, "every page says what it shows"
 
 
+EN, HI = Words("en"), Words("hi")
+
+
 @pytest.mark.parametrize("engine_name", ["sqlite"])
-def test_overview_figures_match_data_access(worked_store: str) -> None:
-    at = open_page(PAGES[0], {**JANUARY, "district": "414"})
+@pytest.mark.parametrize("w", [EN, HI], ids=["en", "hi"])
+def test_overview_figures_match_data_access(worked_store: str, w: Words) -> None:
+    at = open_page(PAGES[0], {**JANUARY, "district": "414", "lang": w.lang})
     tiles = {m.label: m.value for m in at.metric}
     expected = registration_counts(
         store_engine(worked_store), Period(date(2025, 1, 1), date(2025, 1, 31)), Scope.of([414])
     ).iloc[0]
-    assert tiles["OPD registrations"] == fmt.count(expected["opd_registrations"])
-    assert tiles["ABHA-linked"] == fmt.count(expected["abha_linked"])
-    assert tiles["Facilities reporting"] == "1 of 1"
+    assert tiles[w("figure.opd_registrations")] == w.count(expected["opd_registrations"])
+    assert tiles[w("figure.abha_linked")] == w.count(expected["abha_linked"])
+    assert tiles[w("figure.facilities_reporting")] == w("format.of", part="1", whole="1")
+    help_texts = {m.label: m.proto.help for m in at.metric}
+    assert help_texts[w("figure.abha_share")] == w("figure.abha_share.definition")
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])
-def test_an_empty_selection_says_so(worked_store: str) -> None:
-    at = open_page(PAGES[0], FILTER_STATES["an empty period"])
-    assert any("No registrations in" in i.value for i in at.info)
+def test_the_overview_in_hindi_reads_as_the_state_writes(worked_store: str) -> None:
+    at = open_page(PAGES[0], {**JANUARY, "lang": "hi"})
+    assert at.header[0].value == "सारांश"
+    headlines = at.markdown[0].value
+    assert "बस्तर संभाग में जनवरी 2025 के दौरान 7 ओपीडी पंजीयन हुए" in headlines
+    assert "जिलों में सबसे अधिक आभा लिंकिंग दर: बस्तर" in headlines
+    assert [s.value for s in at.subheader][:2] == [
+        "जिलेवार आभा लिंकिंग दर, सप्ताहवार",
+        "मरीज़ों का पंजीयन किस माध्यम से हुआ",
+    ]
+    downloads = [b.proto.label for b in at.get("download_button")]
+    assert downloads.count(HI("export.csv")) == 2, "both charts can be downloaded"
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+@pytest.mark.parametrize("w", [EN, HI], ids=["en", "hi"])
+def test_an_empty_selection_says_so(worked_store: str, w: Words) -> None:
+    at = open_page(PAGES[0], {**FILTER_STATES["an empty period"], "lang": w.lang})
+    scope = f"{w.division()} · {w.period(date(2025, 1, 2), date(2025, 1, 3))}"
+    assert [i.value for i in at.info] == [w("common.no_registrations_in", scope=scope)]
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])
@@ -70,6 +87,30 @@ def test_the_link_is_restored_and_kept(worked_store: str) -> None:
     assert not at.exception
     assert _param(at, "facility") == [F1], "filters are kept between pages"
     assert any(m.label == "Duplicate rows" for m in at.metric)
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+@pytest.mark.parametrize("w", [EN, HI], ids=["en", "hi"])
+def test_data_quality_names_every_problem(worked_store: str, w: Words) -> None:
+    at = open_page("views/data_quality.py", {**JANUARY, "lang": w.lang})
+    assert not at.exception
+    shown = {m.label: m.value for m in at.metric}
+    assert shown[w("quality.duplicate")] == w.count(2)
+    assert shown[w("quality.invalid_timestamp")] == w.count(3)
+    problems = at.dataframe[-1].value
+    assert list(problems.columns[:2]) == [w("common.facility"), w("common.hfr_id")]
+    assert w("data_quality.not_in_registry") in set(problems[w("common.facility")])
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+@pytest.mark.parametrize("w", [EN, HI], ids=["en", "hi"])
+def test_about_defines_every_figure_from_the_catalogue(worked_store: str, w: Words) -> None:
+    at = open_page("views/about.py", {**JANUARY, "lang": w.lang})
+    text = "\n".join(md.value for md in at.markdown)
+    for figure in FIGURES:
+        assert f"**{w(f'figure.{figure.key}')}** — {w(f'figure.{figure.key}.definition')}" in text
+    for kind in QUALITY_KINDS:
+        assert f"**{w(f'quality.{kind.key}')}** — {w(f'quality.{kind.key}.definition')}" in text
 
 
 def _param(at: AppTest, key: str) -> list[str]:
@@ -107,6 +148,6 @@ def test_overview_shows_the_published_figures(
     )
     assert not at.exception
     tiles = {m.label: m.value for m in at.metric}
-    assert tiles["OPD registrations"] == fmt.count(published.registrations)
-    assert tiles["ABHA-linked"] == fmt.count(published.abha_linked)
-    assert any(fmt.count(published.registrations) in md.value for md in at.markdown)
+    assert tiles["OPD registrations"] == EN.count(published.registrations)
+    assert tiles["ABHA-linked"] == EN.count(published.abha_linked)
+    assert any(EN.count(published.registrations) in md.value for md in at.markdown)

@@ -1,0 +1,107 @@
+"""``Words``: the catalogue and the formats bound to one language.
+
+The code that draws a page or an export holds one ``Words`` and asks it for every
+string: ``words("overview.title")``, ``words.count(60045)``, ``words.name(row)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from i18n import LOCALES, check_language, text
+from i18n import formats as f
+
+
+@dataclass(frozen=True)
+class Words:
+    lang: str
+
+    def __post_init__(self) -> None:
+        check_language(self.lang)
+
+    @property
+    def locale(self) -> str:
+        return LOCALES[self.lang]
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        return text(self.lang, key, **values)
+
+    # --- names from the data -----------------------------------------------------------------
+    @property
+    def name_column(self) -> str:
+        """The registry column holding names in this language (name_hi or name_en)."""
+        return "name_hi" if self.lang == "hi" else "name_en"
+
+    def names(self, registry: pd.DataFrame, key: str) -> pd.Series:
+        """Names of districts or facilities in this language, indexed by ``key``.
+
+        A Hindi name missing from the registry falls back to the English one.
+        """
+        shown = registry.get(self.name_column, registry["name_en"])
+        blank = shown.isna() | (shown.astype(str).str.strip() == "")
+        shown = shown.where(~blank, registry["name_en"])
+        return pd.Series(shown.to_numpy(), index=registry[key].to_numpy())
+
+    def district_names(self, districts: pd.DataFrame) -> pd.Series:
+        """LGD code → district name."""
+        return self.names(districts, "lgd_code")
+
+    def facility_names(self, facilities: pd.DataFrame) -> pd.Series:
+        """HFR ID → facility name."""
+        return self.names(facilities, "facility_id")
+
+    def division(self) -> str:
+        return self("common.division")
+
+    def label(self, group: str, value: object) -> str:
+        """A coded value in words: ``label("facility_type", "DH")``, ``label("channel", …)``.
+
+        Codes the catalogue does not know are shown as they are.
+        """
+        try:
+            return self(f"{group}.{value}")
+        except KeyError:
+            return str(value)
+
+    # --- numbers and dates -------------------------------------------------------------------
+    def count(self, value: float | None) -> str:
+        return f.count(value, self.lang)
+
+    def signed_count(self, value: float) -> str:
+        return f.signed_count(value, self.lang)
+
+    def short_count(self, value: float | None) -> str:
+        return f.short_count(value, self.lang)
+
+    def percent(self, share: float | None, digits: int = 1) -> str:
+        return f.percent(share, self.lang, digits)
+
+    def signed_percent(self, share: float | None, digits: int = 1) -> str:
+        return f.signed_percent(share, self.lang, digits)
+
+    def points(self, change_in_points: float | None) -> str:
+        return f.points(change_in_points, self.lang)
+
+    def day(self, value: date | None) -> str:
+        return f.day(value, self.lang)
+
+    def month_year(self, value: date) -> str:
+        return f.month_year(value, self.lang)
+
+    def period(self, start: date, end: date) -> str:
+        return f.period(start, end, self.lang)
+
+    def period_phrase(self, start: date, end: date) -> str:
+        return f.period_phrase(start, end, self.lang)
+
+    def fy_label(self, fy_start_year: int) -> str:
+        return f.fy_label(fy_start_year, self.lang)
+
+    def quarter_label(self, value: date) -> str:
+        return f.quarter_label(value, self.lang)
+
+    def vega_locale(self) -> dict:
+        return f.vega_locale(self.lang)

@@ -1,0 +1,51 @@
+"""The language switch (हिन्दी / English), kept in the session and the URL (``?lang=hi``).
+
+Every page asks ``words()`` for its strings and formats; nothing else decides the language.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data_access.config import load_settings
+from i18n import LANGUAGE_NAMES, LANGUAGES, Words
+
+_KEY = "lang"
+PARAM = "lang"
+
+
+def _initial() -> str:
+    asked = st.query_params.get(PARAM)
+    if asked in LANGUAGES:
+        return asked
+    default = load_settings().default_language
+    if asked is not None:
+        st.toast(Words(default)("filters.ignored", problem=asked), icon=":material/warning:")
+    return default
+
+
+def current_language() -> str:
+    if _KEY not in st.session_state:
+        st.session_state[_KEY] = _initial()
+    return st.session_state[_KEY]
+
+
+def words() -> Words:
+    """The catalogue and formats in the language in force."""
+    return Words(current_language())
+
+
+def language_switch() -> Words:
+    """Draw the switch at the top of the sidebar; return the words of the chosen language."""
+    current_language()
+    st.sidebar.radio(
+        Words(st.session_state[_KEY])("app.language"),
+        LANGUAGES,
+        format_func=LANGUAGE_NAMES.__getitem__,
+        key=_KEY,
+        horizontal=True,
+        label_visibility="collapsed",
+    )
+    if st.query_params.get(PARAM) != st.session_state[_KEY]:
+        st.query_params[PARAM] = st.session_state[_KEY]
+    return words()

@@ -1,0 +1,99 @@
+"""Press kit: a ready-made figure, previewed as it will print, with its files.
+
+The figure, its data and its headline sentences come from ``press.kit`` (through the
+cache in ``ui.data``); the command line's ``export`` makes the same files.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from i18n import LANGUAGE_NAMES, LANGUAGES, Words
+from press import kit
+from ui import data
+from ui.language import words
+
+w = words()
+filters = st.session_state["filters"]
+districts = data.districts()
+st.header(w("press_kit.header"))
+st.caption(w("press_kit.intro"))
+
+left, right = st.columns([1, 2])
+name = left.selectbox(
+    w("press_kit.choose_chart"),
+    kit.chart_names(),
+    format_func=lambda n: w(f"press_kit.chart.{n}"),
+    key="press_chart",
+)
+lang = left.radio(
+    w("press_kit.choose_language"),
+    LANGUAGES,
+    index=LANGUAGES.index(w.lang),
+    format_func=LANGUAGE_NAMES.__getitem__,
+    horizontal=True,
+    key="press_lang",
+)
+district_names = {int(k): v for k, v in w.district_names(districts).items()}
+chosen = left.multiselect(
+    w("press_kit.choose_districts"),
+    list(district_names),
+    default=[d for d in filters.districts if d in district_names],
+    format_func=district_names.__getitem__,
+    placeholder=w("filters.all_districts"),
+    key="press_districts",
+)
+left.caption(w("press_kit.period_from_filters", period=w.period(filters.start, filters.end)))
+if filters.facilities or filters.facility_types:
+    left.caption(w("press_kit.facility_filter_note"))
+
+figure = data.press_figure(name, filters.period, chosen, lang)
+file_words = Words(lang)  # the files' language, which may differ from the page's
+drawn = figure["data"]
+registrations = drawn.get(file_words("figure.opd_registrations"))
+if registrations is None or not (registrations.fillna(0) > 0).any():
+    scope = ", ".join(district_names[d] for d in chosen) if chosen else w.division()
+    right.info(w("press_kit.no_data", scope=scope))
+    st.stop()
+
+right.subheader(w("press_kit.preview"))
+right.image(figure["files"]["png"], width="stretch")
+
+labels = {
+    "png": w("press_kit.download_png"),
+    "svg": w("press_kit.download_svg"),
+    "csv": w("press_kit.download_csv"),
+    "xlsx": w("press_kit.download_xlsx"),
+}
+for extension in kit.FORMATS:
+    left.download_button(
+        labels[extension],
+        figure["files"][extension],
+        file_name=figure["names"][extension],
+        mime=kit.MIME_TYPES[extension],
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"press_download_{extension}",
+        width="stretch",
+    )
+left.download_button(
+    w("press_kit.download_headlines"),
+    figure["headlines"].encode("utf-8"),
+    file_name=figure["names"]["txt"],
+    mime="text/plain",
+    on_click="ignore",
+    icon=":material/download:",
+    key="press_download_headlines",
+    width="stretch",
+)
+
+st.subheader(w("press_kit.headlines"))
+st.markdown("\n".join(f"- {line}" for line in figure["headlines"].splitlines()))
+st.subheader(w("press_kit.data"))
+st.dataframe(
+    drawn,
+    hide_index=True,
+    column_config={
+        file_words("figure.abha_share"): st.column_config.NumberColumn(format="percent")
+    },
+)

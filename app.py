@@ -14,7 +14,7 @@ from data_access.errors import DashboardError
 from data_access.store import store_is_built
 from ui import data
 from ui.filters import sidebar_filters
-from ui.language import language_switch, words
+from ui.language import language_switch, show_error, words
 from ui.pages import PAGES
 
 st.set_page_config(page_title=words()("app.page_title"), page_icon="🏥", layout="wide")
@@ -32,7 +32,7 @@ st.title(w("app.title"))
 try:
     store = data.store()
 except DashboardError as exc:
-    st.error(w("app.unavailable", reason=exc))
+    show_error(exc)
     st.stop()
 if not store_is_built(store):
     st.warning(w("app.not_built"))

@@ -8,17 +8,25 @@ from __future__ import annotations
 import streamlit as st
 
 from data_access.config import load_settings
-from i18n import LANGUAGE_NAMES, LANGUAGES, Words
+from data_access.errors import DashboardError
+from i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Words
 
 _KEY = "lang"
 PARAM = "lang"
+
+
+def _default_language() -> str:
+    try:
+        return load_settings().default_language
+    except DashboardError:  # a broken configuration is reported by app.py, in this language
+        return DEFAULT_LANGUAGE
 
 
 def _initial() -> str:
     asked = st.query_params.get(PARAM)
     if asked in LANGUAGES:
         return asked
-    default = load_settings().default_language
+    default = _default_language()
     if asked is not None:
         st.toast(Words(default)("filters.ignored", problem=asked), icon=":material/warning:")
     return default
@@ -49,3 +57,14 @@ def language_switch() -> Words:
     if st.query_params.get(PARAM) != st.session_state[_KEY]:
         st.query_params[PARAM] = st.session_state[_KEY]
     return words()
+
+
+def show_error(error: Exception) -> None:
+    """A problem in words of the language, with its technical detail for the administrator."""
+    w = words()
+    kind = type(error).__name__
+    try:
+        st.error(w(f"error.{kind}"))
+    except KeyError:
+        st.error(w("error.DashboardError"))
+    st.caption(w("error.details", details=str(error)))

@@ -175,7 +175,7 @@ if metric == "adoption":
         in_scope_values + facility_values, step=0.1, lower=None, upper=1.0
     )
 elif metric == "volume":
-    scheme, tick = "viridis", w.count
+    scheme, tick = "viridis", w.short_count  # lakh/crore: the legend is narrow
     vmin, vmax = layers.sequential_domain(in_scope_values)
 else:
     scheme, tick = "prgn", w.points

@@ -65,8 +65,11 @@ def _watch_for_foreign_requests(page, foreign: list[str]) -> None:
     )
 
 
+@pytest.mark.parametrize("lang", ["en", "hi"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_by_deep_link_on_a_fresh_server(demo_on_sqlite, name: str, tmp_path: Path) -> None:
+def test_page_by_deep_link_on_a_fresh_server(
+    demo_on_sqlite, name: str, lang: str, tmp_path: Path
+) -> None:
     _need_browser()
     from playwright.sync_api import sync_playwright
 
@@ -78,7 +81,7 @@ def test_page_by_deep_link_on_a_fresh_server(demo_on_sqlite, name: str, tmp_path
             browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             _watch_for_foreign_requests(page, foreign)
-            page.goto(f"http://127.0.0.1:{port}/{path}{QUERY}")
+            page.goto(f"http://127.0.0.1:{port}/{path}{QUERY}&lang={lang}")
             page.wait_for_selector("[data-testid='stHeading']", timeout=60_000)
             if "chart" in expects:
                 page.wait_for_selector(
@@ -91,7 +94,7 @@ def test_page_by_deep_link_on_a_fresh_server(demo_on_sqlite, name: str, tmp_path
                 page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
             page.wait_for_timeout(2500)  # let the last charts draw
             SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+            page.screenshot(path=str(SHOTS / f"{name}_{lang}.png"), full_page=True)
             body = page.inner_text("body")
             assert page.locator("[data-testid='stException']").count() == 0, body[:2000]
             assert "Page not found" not in body

@@ -10,7 +10,7 @@ import pytest
 from conftest import F1
 from streamlit.testing.v1 import AppTest
 from views_helpers import FILTER_STATES as SHARED_STATES
-from views_helpers import JANUARY, open_page
+from views_helpers import HOME, JANUARY, open_page
 
 from data_access.config import PROJECT_ROOT
 from data_access.engines import store_engine
@@ -116,6 +116,22 @@ def test_about_defines_every_figure_from_the_catalogue(worked_store: str, w: Wor
 def _param(at: AppTest, key: str) -> list[str]:
     value = at.query_params[key]
     return value if isinstance(value, list) else [value]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en", "configuration cannot be used"), ("hi", "सेटिंग इस्तेमाल नहीं की जा सकती")],
+)
+def test_a_broken_configuration_is_a_message_in_the_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, expected: str
+) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text("[dashboard]\nlookback_days = -1\n", encoding="utf-8")
+    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(secrets))
+    at = open_page(HOME, {"lang": lang})
+    assert not at.exception
+    assert expected in at.error[0].value
+    assert "lookback_days" in at.caption[0].value  # the detail, for the administrator
 
 
 def test_an_unbuilt_store_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,10 @@
 Every figure the dashboard shows can be had here and checked. The commands read the
 same configuration as the app (see :mod:`data_access.config`). A problem the user can act
 on ends the command with one line on stderr and exit status 2, never a traceback.
+
+The command line is the administrator's tool on the server: its queries read every
+district (``EVERYWHERE``, no ceiling); sign-in and district scopes (issue 5) are the
+dashboard's.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from data_access.config import PROJECT_ROOT, Settings, as_url, load_settings
 from data_access.contract import REQUIRED_TABLES, check_contract
 from data_access.engines import describe, source_engine, store_engine
 from data_access.errors import BadFilter, DashboardError
+from data_access.queries import EVERYWHERE
 from data_access.refresh import RefreshReport, refresh, store_is_stale
 from i18n import LANGUAGES
 from metrics.adoption import with_adoption_rate
@@ -230,12 +235,16 @@ def check(db: str | None) -> None:
         sys.exit(1)
     store = ensure_store(settings)
     state = queries.store_state(store)
-    first, last = queries.data_span(store)
-    dq = queries.data_quality_counts(store)
-    totals = queries.registration_counts(store, queries.Period(first, last)) if first else None
+    first, last = queries.data_span(store, EVERYWHERE)
+    dq = queries.data_quality_counts(store, None, EVERYWHERE)
+    totals = (
+        queries.registration_counts(store, queries.Period(first, last), EVERYWHERE)
+        if first
+        else None
+    )
     click.echo(f"Registration database: {describe(source.url)}")
-    click.echo(f"  districts:      {len(queries.districts(store))}")
-    click.echo(f"  facilities:     {len(queries.facilities(store))}")
+    click.echo(f"  districts:      {len(queries.districts(store, EVERYWHERE))}")
+    click.echo(f"  facilities:     {len(queries.facilities(store, EVERYWHERE))}")
     click.echo(f"  raw rows:       {int(state.get('source_rows', 0)):,}")
     if totals is not None:
         click.echo(f"  registrations:  {int(totals['opd_registrations'].iloc[0]):,} counted")
@@ -279,7 +288,7 @@ def figures(
     store_db = ensure_store(settings)
     scope = queries.Scope.of(districts, facilities)
     queries.check_scope(store_db, scope)
-    first, last = queries.data_span(store_db)
+    first, last = queries.data_span(store_db, EVERYWHERE)
     period = queries.Period(start or first or date.today(), end or last or date.today())
     grain = "month" if by == "month" else None
     breakdown = [by] if by and by != "month" else []
@@ -301,10 +310,10 @@ def _readable(frame: pd.DataFrame, store: sa.Engine) -> pd.DataFrame:
     """Names beside codes, and the share as a percentage, for reading on a terminal."""
     out = frame.copy()
     if "facility_id" in out:
-        names = queries.facilities(store).set_index("facility_id")["name_en"]
+        names = queries.facilities(store, EVERYWHERE).set_index("facility_id")["name_en"]
         out.insert(1, "facility", out["facility_id"].map(names))
     if "district_lgd" in out:
-        names = queries.districts(store).set_index("lgd_code")["name_en"]
+        names = queries.districts(store, EVERYWHERE).set_index("lgd_code")["name_en"]
         out.insert(1, "district", out["district_lgd"].map(names))
     out["abha_share"] = out["abha_share"].map(lambda s: "–" if pd.isna(s) else f"{s:.1%}")
     return out
@@ -319,7 +328,7 @@ def data_quality(db: str | None, store: str | None, by_facility: bool, fmt: str)
     """Counts of each kind of problem in the counting rules."""
     settings = _settings(db, store)
     store_db = ensure_store(settings)
-    frame = queries.data_quality_counts(store_db, by_facility=by_facility)
+    frame = queries.data_quality_counts(store_db, None, EVERYWHERE, by_facility=by_facility)
     _print_frame(frame, fmt)
 
 
@@ -384,7 +393,7 @@ def export(
     if start and end and start > end:
         raise BadFilter(f"--from {start} is after --to {end}; swap them")
     store_db = ensure_store(settings, quiet=True)
-    first, last = queries.data_span(store_db)
+    first, last = queries.data_span(store_db, EVERYWHERE)
     period = queries.Period(start or first or date.today(), end or last or date.today())
     lgd_codes = [_district_code(text, store_db) for text in districts]
     figure = kit.build(
@@ -401,7 +410,7 @@ def export(
 
 def _district_code(text: str, store: sa.Engine) -> int:
     """A district given by LGD code or by name (English or Hindi, any case)."""
-    registry = queries.districts(store)
+    registry = queries.districts(store, EVERYWHERE)
     if text.strip().isdigit():
         return int(text)
     wanted = text.strip().casefold()

@@ -72,6 +72,22 @@ class Settings:
     small_number_threshold: int = 5
     """In exports broken down by gender or age at facility level, counts below this are
     shown as "<5" so that no one can be singled out."""
+    roles_file: str | None = None
+    """``[access] roles_file``: the access file mapping users to roles (access/roles.py)."""
+    require_login: bool | None = None
+    """``[access] require_login``; None: required when the source is not the demo."""
+    access_contact: str = "the dashboard administrator"
+    """``[access] contact``: whom a signed-in user without a role should ask."""
+    audit_log: str | None = None
+    """``[access] audit_log``: a file (JSON Lines) or "store"; default data/audit.jsonl."""
+
+    @property
+    def login_required(self) -> bool:
+        return (not self.uses_demo) if self.require_login is None else self.require_login
+
+    @property
+    def audit_target(self) -> str:
+        return self.audit_log or str(self.data_dir / "audit.jsonl")
 
 
 def sqlite_url(path: Path) -> str:
@@ -151,6 +167,18 @@ def load_settings(
         raise ConfigurationError(
             f"[dashboard] small_number_threshold must be a whole number ≥ 0, not {threshold!r}"
         )
+    access = _section(secrets, "access")
+    require_login = access.get("require_login")
+    if require_login is not None and not isinstance(require_login, bool):
+        raise ConfigurationError(
+            f"[access] require_login must be true or false, not {require_login!r}"
+        )
+    roles_file = access.get("roles_file")
+    if roles_file is not None:
+        roles_path = Path(str(roles_file)).expanduser()
+        if not roles_path.is_absolute():
+            roles_path = PROJECT_ROOT / roles_path
+        roles_file = str(roles_path)
     demo_url = sqlite_url(data_dir / DEMO_DB_NAME)
     settings = Settings(
         source_url=demo_url,
@@ -160,6 +188,10 @@ def load_settings(
         boundary_file=str(Path(str(boundary_file)).expanduser()) if boundary_file else None,
         default_language=default_language,
         small_number_threshold=threshold,
+        roles_file=roles_file,
+        require_login=require_login,
+        access_contact=str(access.get("contact", "the dashboard administrator")),
+        audit_log=str(access["audit_log"]) if access.get("audit_log") else None,
     )
     source_secret = _section(secrets, "connections", "registrations").get("url")
     store_secret = _section(secrets, "connections", "analytics").get("url")

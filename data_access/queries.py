@@ -4,14 +4,18 @@ Everything here reads the analytics store (never the registration table) with SQ
 Core and bound parameters, and returns tidy DataFrames of counts: one row per group, the
 group keys as columns, then ``opd_registrations`` and ``abha_linked``.
 
+Every function that reads rows takes a :class:`Scope` and puts it into its SQL: the
+filters chosen on a page and the user's ceiling (``Scope.allowed_districts``, issue 5).
+Access is enforced here, where the data is read, not by the pages.
+
 :func:`source_registration_counts` computes the same frame straight from the registration
 database, through the same counting rules; the tests hold the two to each other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import pandas as pd
@@ -61,11 +65,17 @@ class Period:
 
 @dataclass(frozen=True)
 class Scope:
-    """Which facilities a figure covers; an empty set means no restriction on that level."""
+    """Which facilities a figure covers; an empty set means no restriction on that level.
+
+    ``allowed_districts`` is the user's ceiling (issue 5): None for no ceiling, else the
+    only districts whose rows may be read, whatever the other filters say. An empty
+    ceiling allows nothing. Frozen and hashable: it is part of the pages' cache keys.
+    """
 
     districts: frozenset[int] = field(default_factory=frozenset)
     facilities: frozenset[str] = field(default_factory=frozenset)
     facility_types: frozenset[str] = field(default_factory=frozenset)
+    allowed_districts: frozenset[int] | None = None
 
     @classmethod
     def of(
@@ -73,19 +83,69 @@ class Scope:
         districts: Sequence[int] = (),
         facilities: Sequence[str] = (),
         facility_types: Sequence[str] = (),
+        allowed: Iterable[int] | None = None,
     ) -> Scope:
-        return cls(frozenset(districts), frozenset(facilities), frozenset(facility_types))
+        return cls(
+            frozenset(districts),
+            frozenset(facilities),
+            frozenset(facility_types),
+            None if allowed is None else frozenset(int(d) for d in allowed),
+        )
+
+    def limited_to(self, allowed: Iterable[int] | None) -> Scope:
+        """This scope under the ceiling ``allowed`` (None: no further limit).
+
+        A ceiling already set is narrowed, never widened: the new one is the intersection.
+        """
+        if allowed is None:
+            return self
+        ceiling = frozenset(int(d) for d in allowed)
+        if self.allowed_districts is not None:
+            ceiling &= self.allowed_districts
+        return replace(self, allowed_districts=ceiling)
+
+    @property
+    def ceiling(self) -> Scope:
+        """Only this scope's ceiling, without the chosen filters."""
+        return Scope(allowed_districts=self.allowed_districts)
+
+    @property
+    def unrestricted(self) -> bool:
+        """True when the scope lets every row through (no filter, no ceiling)."""
+        return not (
+            self.districts
+            or self.facilities
+            or self.facility_types
+            or self.allowed_districts is not None
+        )
+
+    def district_conditions(self, lgd_code: sa.ColumnElement[int]) -> list[sa.ColumnElement[bool]]:
+        """WHERE conditions on a district code column: the chosen districts and the ceiling."""
+        conds: list[sa.ColumnElement[bool]] = []
+        if self.districts:
+            conds.append(lgd_code.in_(sorted(self.districts)))
+        if self.allowed_districts is not None:
+            # An empty ceiling allows nothing: never read it as "no restriction".
+            conds.append(
+                lgd_code.in_(sorted(self.allowed_districts))
+                if self.allowed_districts
+                else sa.false()
+            )
+        return conds
 
     def conditions(self, facility: sa.FromClause) -> list[sa.ColumnElement[bool]]:
         """WHERE conditions on a table with the facility columns of the contract."""
-        conds: list[sa.ColumnElement[bool]] = []
-        if self.districts:
-            conds.append(facility.c.district_lgd.in_(sorted(self.districts)))
+        conds = self.district_conditions(facility.c.district_lgd)
         if self.facilities:
             conds.append(facility.c.facility_id.in_(sorted(self.facilities)))
         if self.facility_types:
             conds.append(facility.c.facility_type.in_(sorted(self.facility_types)))
         return conds
+
+    def facility_ids(self) -> sa.Select:
+        """The registry's facility IDs in scope, as a subquery for ``IN``."""
+        f = st.dim_facilities
+        return sa.select(f.c.facility_id).where(*self.conditions(f))
 
 
 EVERYWHERE = Scope()
@@ -171,7 +231,8 @@ def source_registration_counts(
     """The same frame as :func:`registration_counts`, computed from the registration database.
 
     The rows are classified by the same rules; the grouping happens here, apart from the
-    store's SQL, so that the two paths check each other.
+    store's SQL, so that the two paths check each other. The scope (filters and ceiling)
+    selects the registry's facilities in SQL; rows of any other facility are dropped.
     """
     _check_breakdowns(by, grain)
     window = RowWindow(first_day=period.start, last_day=period.end)
@@ -183,22 +244,17 @@ def source_registration_counts(
                     src.facilities.c.facility_id,
                     src.facilities.c.district_lgd,
                     src.facilities.c.facility_type,
-                )
+                ).where(*scope.conditions(src.facilities))
             )
             .mappings()
-            .all()
+            .all(),
+            columns=["facility_id", "district_lgd", "facility_type"],
         )
     names = (["period_start"] if grain else []) + [_key_column(b) for b in by]
     frame = pd.DataFrame(detail)
     if frame.empty:
         return _empty_frame(names)
-    frame = frame.merge(fac, on="facility_id", how="inner")
-    if scope.districts:
-        frame = frame[frame["district_lgd"].isin(scope.districts)]
-    if scope.facilities:
-        frame = frame[frame["facility_id"].isin(scope.facilities)]
-    if scope.facility_types:
-        frame = frame[frame["facility_type"].isin(scope.facility_types)]
+    frame = frame.merge(fac, on="facility_id", how="inner")  # only facilities in scope
     if grain:
         frame["period_start"] = [st.bucket_start(d, grain) for d in frame["day"]]
     frame = frame.rename(columns={"registrations": "opd_registrations"})
@@ -214,7 +270,10 @@ def source_registration_counts(
 
 
 def data_quality_counts(
-    store: sa.Engine, period: Period | None = None, by_facility: bool = False
+    store: sa.Engine,
+    period: Period | None = None,
+    scope: Scope = EVERYWHERE,
+    by_facility: bool = False,
 ) -> pd.DataFrame:
     """Counts of each kind of problem in the counting rules.
 
@@ -223,6 +282,11 @@ def data_quality_counts(
     (before_go_live, malformed_abha, nonstandard_channel, nonstandard_visit_type,
     nonstandard_gender). Invalid timestamps have no day and are counted whatever the
     period.
+
+    An excluded row counts in a scope through the facility it names. A row whose facility
+    the registry does not know (every ``unknown_facility`` row) belongs to no district, no
+    facility type: only the unrestricted scope counts it. Under any filter or ceiling it
+    is left out, so a district's users never see rows that may be another district's.
     """
     q, d = st.quality_excluded, st.summary_daily
     excluded_keys = [q.c.facility_id] if by_facility else []
@@ -236,6 +300,9 @@ def data_quality_counts(
             sa.or_(q.c.day.between(period.start, period.end), q.c.day.is_(None))
         )
         flags = flags.where(d.c.day.between(period.start, period.end))
+    if not scope.unrestricted:
+        excluded = excluded.where(q.c.facility_id.in_(scope.facility_ids()))
+        flags = flags.where(d.c.facility_id.in_(scope.facility_ids()))
     excluded = excluded.group_by(*excluded_keys, q.c.kind)
     if by_facility:
         flags = flags.group_by(d.c.facility_id)
@@ -259,23 +326,39 @@ def data_quality_counts(
     return frame.astype({"rows": "int64"})
 
 
-def districts(store: sa.Engine) -> pd.DataFrame:
+def districts(store: sa.Engine, scope: Scope = EVERYWHERE) -> pd.DataFrame:
+    """The registry's districts in scope: its chosen districts and its ceiling.
+
+    (The scope's facilities and facility types do not narrow the list.)
+    """
+    d = st.dim_districts
+    stmt = sa.select(d).where(*scope.district_conditions(d.c.lgd_code)).order_by(d.c.lgd_code)
     with store.connect() as conn:
-        rows = conn.execute(sa.select(st.dim_districts).order_by(st.dim_districts.c.lgd_code))
-        return pd.DataFrame(rows.mappings().all(), columns=[c.name for c in st.dim_districts.c])
+        rows = conn.execute(stmt)
+        return pd.DataFrame(rows.mappings().all(), columns=[c.name for c in d.c])
 
 
-def facilities(store: sa.Engine) -> pd.DataFrame:
+def facilities(store: sa.Engine, scope: Scope = EVERYWHERE) -> pd.DataFrame:
+    """The registry's facilities in scope."""
     f = st.dim_facilities
+    stmt = (
+        sa.select(f)
+        .where(*scope.conditions(f))
+        .order_by(f.c.district_lgd, f.c.facility_type, f.c.name_en)
+    )
     with store.connect() as conn:
-        rows = conn.execute(sa.select(f).order_by(f.c.district_lgd, f.c.facility_type, f.c.name_en))
+        rows = conn.execute(stmt)
         return pd.DataFrame(rows.mappings().all(), columns=[c.name for c in f.c])
 
 
 def check_scope(store: sa.Engine, scope: Scope) -> None:
-    """Raise BadFilter naming any district or facility the data does not know."""
-    known_districts = set(districts(store)["lgd_code"].astype(int))
-    known_facilities = set(facilities(store)["facility_id"])
+    """Raise BadFilter naming any district or facility the data does not know.
+
+    Under a ceiling, a district or facility outside it is reported exactly like one that
+    does not exist, and only the allowed districts are listed as known.
+    """
+    known_districts = set(districts(store, scope.ceiling)["lgd_code"].astype(int))
+    known_facilities = set(facilities(store, scope.ceiling)["facility_id"])
     unknown_d = sorted(set(scope.districts) - known_districts)
     if unknown_d:
         raise BadFilter(
@@ -296,11 +379,14 @@ def store_state(store: sa.Engine) -> dict[str, str]:
         return {k: v for k, v in conn.execute(sa.select(t.c.key, t.c.value))}
 
 
-def data_span(store: sa.Engine) -> tuple[date | None, date | None]:
-    """First and last day with counted registrations."""
+def data_span(store: sa.Engine, scope: Scope = EVERYWHERE) -> tuple[date | None, date | None]:
+    """First and last day with counted registrations in scope; (None, None) if none."""
     d = st.summary_daily
+    stmt = sa.select(sa.func.min(d.c.day), sa.func.max(d.c.day))
+    if not scope.unrestricted:
+        stmt = stmt.where(d.c.facility_id.in_(scope.facility_ids()))
     with store.connect() as conn:
-        first, last = conn.execute(sa.select(sa.func.min(d.c.day), sa.func.max(d.c.day))).one()
+        first, last = conn.execute(stmt).one()
     return first, last
 
 
@@ -376,9 +462,12 @@ def department_counts(store: sa.Engine, period: Period, scope: Scope = EVERYWHER
     return frame.astype({fig: "int64" for fig in FIGURES})
 
 
-def facility_staff(store: sa.Engine, facility_id: str) -> pd.DataFrame | None:
+def facility_staff(
+    store: sa.Engine, facility_id: str, scope: Scope = EVERYWHERE
+) -> pd.DataFrame | None:
     """HPR coverage of a facility's staff by cadre; None when the source has no
-    ``facility_staff`` table (an optional table of the contract)."""
+    ``facility_staff`` table (an optional table of the contract). No rows when the
+    facility is outside the scope."""
     if "facility_staff" not in optional_tables(store):
         return None
     s = st.dim_facility_staff
@@ -388,7 +477,10 @@ def facility_staff(store: sa.Engine, facility_id: str) -> pd.DataFrame | None:
             sa.func.sum(s.c.sanctioned_or_working).label("in_post"),
             sa.func.sum(s.c.hpr_registered).label("hpr_registered"),
         )
-        .where(s.c.facility_id == facility_id)
+        .where(
+            s.c.facility_id == facility_id,
+            *([] if scope.unrestricted else [s.c.facility_id.in_(scope.facility_ids())]),
+        )
         .group_by(s.c.cadre)
         .order_by(s.c.cadre)
     )

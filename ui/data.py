@@ -3,6 +3,10 @@
 Every cached call is keyed on the store's URL and the time of its last refresh, so a
 refresh that lands (from cron, in another process) is seen at the next rerun; and on the
 arguments, so each filter state is computed once.
+
+Every call puts the signed-in user's ceiling (``ui.auth.allowed_districts()``) into the
+scope it hands to ``data_access``, which adds it to the SQL; the ceiling is part of the
+scope and so of the cache key: users with different ceilings never share an entry.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from data_access import queries
 from data_access.config import load_settings
 from data_access.engines import store_engine
 from data_access.queries import EVERYWHERE, Period, Scope
+from ui import auth
 
 CACHE_TTL_SECONDS = 3600
 
@@ -33,6 +38,11 @@ def store_url() -> str:
 
 def store() -> sa.Engine:
     return _engine(store_url())
+
+
+def limited(scope: Scope = EVERYWHERE) -> Scope:
+    """``scope`` under the signed-in user's ceiling: what every call below reads."""
+    return scope.limited_to(auth.allowed_districts())
 
 
 def refresh_token() -> str:
@@ -51,43 +61,52 @@ def counts(
     period: Period, scope: Scope = EVERYWHERE, by: Sequence[str] = (), grain: str | None = None
 ) -> pd.DataFrame:
     """OPD registrations and ABHA-linked per group (see queries.registration_counts)."""
-    return _counts(store_url(), refresh_token(), period, scope, tuple(by), grain)
+    return _counts(store_url(), refresh_token(), period, limited(scope), tuple(by), grain)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _districts(url: str, token: str) -> pd.DataFrame:
-    return queries.districts(_engine(url))
+def _districts(url: str, token: str, scope: Scope) -> pd.DataFrame:
+    return queries.districts(_engine(url), scope)
 
 
 def districts() -> pd.DataFrame:
-    return _districts(store_url(), refresh_token())
+    """The registry's districts the user may see."""
+    return _districts(store_url(), refresh_token(), limited())
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _facilities(url: str, token: str) -> pd.DataFrame:
-    return queries.facilities(_engine(url))
+def _facilities(url: str, token: str, scope: Scope) -> pd.DataFrame:
+    return queries.facilities(_engine(url), scope)
 
 
 def facilities() -> pd.DataFrame:
-    return _facilities(store_url(), refresh_token())
+    """The registry's facilities in the districts the user may see."""
+    return _facilities(store_url(), refresh_token(), limited())
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _span(url: str, token: str) -> tuple[date | None, date | None]:
-    return queries.data_span(_engine(url))
+def _span(url: str, token: str, scope: Scope) -> tuple[date | None, date | None]:
+    return queries.data_span(_engine(url), scope)
 
 
 def data_span() -> tuple[date | None, date | None]:
-    return _span(store_url(), refresh_token())
+    """First and last day with counted registrations in the districts the user may see."""
+    return _span(store_url(), refresh_token(), limited())
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _quality(url: str, token: str, period: Period | None, by_facility: bool) -> pd.DataFrame:
-    return queries.data_quality_counts(_engine(url), period, by_facility)
+def _quality(
+    url: str, token: str, period: Period | None, scope: Scope, by_facility: bool
+) -> pd.DataFrame:
+    return queries.data_quality_counts(_engine(url), period, scope, by_facility)
 
 
-def data_quality(period: Period | None = None, by_facility: bool = False) -> pd.DataFrame:
-    return _quality(store_url(), refresh_token(), period, by_facility)
+def data_quality(
+    period: Period | None = None, by_facility: bool = False, scope: Scope = EVERYWHERE
+) -> pd.DataFrame:
+    """Data quality counts (see queries.data_quality_counts: under a ceiling, rows of
+    facilities the registry does not know are left out)."""
+    return _quality(store_url(), refresh_token(), period, limited(scope), by_facility)
 
 
 def state() -> dict[str, str]:
@@ -105,7 +124,7 @@ def enrolments(
     period: Period, scope: Scope = EVERYWHERE, by: Sequence[str] = ()
 ) -> pd.DataFrame | None:
     """ABHA enrolments, or None when the database has no abha_enrolments table."""
-    return _enrolments(store_url(), refresh_token(), period, scope, tuple(by))
+    return _enrolments(store_url(), refresh_token(), period, limited(scope), tuple(by))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -114,7 +133,7 @@ def _last_days(url: str, token: str, scope: Scope) -> pd.DataFrame:
 
 
 def last_registration_days(scope: Scope = EVERYWHERE) -> pd.DataFrame:
-    return _last_days(store_url(), refresh_token(), scope)
+    return _last_days(store_url(), refresh_token(), limited(scope))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -123,17 +142,18 @@ def _departments(url: str, token: str, period: Period, scope: Scope) -> pd.DataF
 
 
 def departments(period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
-    return _departments(store_url(), refresh_token(), period, scope)
+    return _departments(store_url(), refresh_token(), period, limited(scope))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _staff(url: str, token: str, facility_id: str) -> pd.DataFrame | None:
-    return queries.facility_staff(_engine(url), facility_id)
+def _staff(url: str, token: str, facility_id: str, scope: Scope) -> pd.DataFrame | None:
+    return queries.facility_staff(_engine(url), facility_id, scope)
 
 
-def facility_staff(facility_id: str) -> pd.DataFrame | None:
-    """HPR coverage by cadre, or None when the database has no facility_staff table."""
-    return _staff(store_url(), refresh_token(), facility_id)
+def facility_staff(facility_id: str, scope: Scope = EVERYWHERE) -> pd.DataFrame | None:
+    """HPR coverage by cadre, or None when the database has no facility_staff table;
+    no rows for a facility outside the districts the user may see."""
+    return _staff(store_url(), refresh_token(), facility_id, limited(scope))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=64)
@@ -145,10 +165,19 @@ def _press_figure(
     districts: tuple[int, ...],
     lang: str,
     boundary_file: str | None,
+    allowed: tuple[int, ...] | None,
 ) -> dict:
     from press import kit  # the renderers load only when the Press kit is opened
 
-    figure = kit.build(_engine(url), name, period, districts, lang, boundary_file=boundary_file)
+    figure = kit.build(
+        _engine(url),
+        name,
+        period,
+        districts,
+        lang,
+        boundary_file=boundary_file,
+        allowed=None if allowed is None else frozenset(allowed),
+    )
     return {
         "files": {ext: figure.file(ext) for ext in kit.FORMATS},
         "names": {ext: figure.file_name(ext) for ext in (*kit.FORMATS, "txt")},
@@ -161,8 +190,10 @@ def _press_figure(
 def press_figure(name: str, period: Period, districts: Sequence[int], lang: str) -> dict:
     """A Press kit figure's files (png, svg, csv, xlsx), their names, headlines and data.
 
-    Made by ``press.kit``, exactly as ``ehospital-dashboard export`` makes them.
+    Made by ``press.kit``, exactly as ``ehospital-dashboard export`` makes them, under
+    the user's ceiling: a district outside it is refused like an unknown one.
     """
+    allowed = auth.allowed_districts()
     return _press_figure(
         store_url(),
         refresh_token(),
@@ -171,4 +202,5 @@ def press_figure(name: str, period: Period, districts: Sequence[int], lang: str)
         tuple(sorted(districts)),
         lang,
         load_settings().boundary_file,
+        None if allowed is None else tuple(sorted(allowed)),
     )

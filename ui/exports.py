@@ -17,6 +17,7 @@ import streamlit as st
 from i18n import Words
 from press.files import Caption, csv_bytes, file_name, xlsx_bytes
 from ui import data
+from ui.auth import recorded_export
 from ui.filters import scope_name
 from ui.language import words
 
@@ -63,9 +64,10 @@ def export_context() -> ExportContext:
 
 
 def _button(label: str, make: Callable[[], bytes], name: str, mime: str, key: str) -> None:
+    """A download button whose file is made on the click, and logged to the audit log."""
     st.download_button(
         label,
-        make,
+        recorded_export(make, name),
         file_name=name,
         mime=mime,
         key=key,

@@ -12,6 +12,11 @@ class PageEntry(NamedTuple):
     icon: str
     url_path: str | None  # None: the default page, at the root URL
 
+    @property
+    def name(self) -> str:
+        """'views/data_quality.py' → 'data_quality' (as access/roles.py names pages)."""
+        return self.file.removeprefix("views/").removesuffix(".py")
+
 
 PAGES: tuple[PageEntry, ...] = (
     PageEntry("views/overview.py", "nav.overview", ":material/dashboard:", None),
@@ -21,6 +26,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("views/facility.py", "nav.facility", ":material/local_hospital:", "facility"),
     PageEntry("views/press_kit.py", "nav.press_kit", ":material/newspaper:", "press-kit"),
     PageEntry("views/data_quality.py", "nav.data_quality", ":material/fact_check:", "data-quality"),
+    PageEntry("views/system.py", "nav.system", ":material/admin_panel_settings:", "system"),
     PageEntry("views/about.py", "nav.about", ":material/info:", "about"),
 )
 PAGE_FILES: tuple[str, ...] = tuple(page.file for page in PAGES)

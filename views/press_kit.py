@@ -11,6 +11,7 @@ import streamlit as st
 from i18n import LANGUAGE_NAMES, LANGUAGES, Words
 from press import kit
 from ui import data
+from ui.auth import recorded_export
 from ui.language import words
 
 w = words()
@@ -68,7 +69,9 @@ labels = {
 for extension in kit.FORMATS:
     left.download_button(
         labels[extension],
-        figure["files"][extension],
+        recorded_export(
+            lambda content=figure["files"][extension]: content, figure["names"][extension]
+        ),
         file_name=figure["names"][extension],
         mime=kit.MIME_TYPES[extension],
         on_click="ignore",
@@ -78,7 +81,7 @@ for extension in kit.FORMATS:
     )
 left.download_button(
     w("press_kit.download_headlines"),
-    figure["headlines"].encode("utf-8"),
+    recorded_export(lambda: figure["headlines"].encode("utf-8"), figure["names"]["txt"]),
     file_name=figure["names"]["txt"],
     mime="text/plain",
     on_click="ignore",

@@ -75,7 +75,7 @@ def test_the_overview_in_hindi_reads_as_the_state_writes(worked_store: str) -> N
 def test_an_empty_selection_says_so(worked_store: str, w: Words) -> None:
     at = open_page(PAGES[0], {**FILTER_STATES["an empty period"], "lang": w.lang})
     scope = f"{w.division()} · {w.period(date(2025, 1, 2), date(2025, 1, 3))}"
-    assert [i.value for i in at.info] == [w("common.no_registrations_in", scope=scope)]
+    assert [i.value for i in at.main.info] == [w("common.no_registrations_in", scope=scope)]
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])

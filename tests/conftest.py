@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -293,14 +293,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(store_url: str, tmp_path: Path) -> tuple[subprocess.Popen, int]:
-    """``streamlit run app.py`` on the given store; returns once /_stcore/health says ok."""
-    port = free_port()
-    env = {
+def start_server(
+    store_url: str,
+    tmp_path: Path,
+    *,
+    port: int | None = None,
+    extra_args: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+    log: Path | None = None,
+) -> tuple[subprocess.Popen, int]:
+    """``streamlit run app.py`` on the given store; returns once /_stcore/health says ok.
+
+    ``port``: a free one when None; ``extra_args`` go after ``streamlit run app.py`` (e.g.
+    ``["--secrets.files", path]``); ``env`` is laid over the server's environment (e.g.
+    another ``EHOSPITAL_SECRETS_FILE``); ``log`` gets the server's stdout and stderr.
+    """
+    port = free_port() if port is None else port
+    server_env = {
         **os.environ,
         "ANALYTICS_DB_URL": store_url,
         "EHOSPITAL_SECRETS_FILE": str(tmp_path / "none.toml"),
+        **(env or {}),
     }
+    output = log.open("ab") if log is not None else subprocess.DEVNULL
     server = subprocess.Popen(
         [
             sys.executable,
@@ -312,12 +327,15 @@ def start_server(store_url: str, tmp_path: Path) -> tuple[subprocess.Popen, int]
             str(port),
             "--server.headless",
             "true",
+            *extra_args,
         ],
         cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        env=server_env,
+        stdout=output,
+        stderr=subprocess.STDOUT if log is not None else subprocess.DEVNULL,
     )
+    if log is not None:
+        output.close()  # the server has its own copy
     deadline = time.monotonic() + 60
     while True:
         try:

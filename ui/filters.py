@@ -22,6 +22,7 @@ import streamlit as st
 from data_access.queries import Period, Scope
 from i18n import Words
 from metrics.periods import PRESETS, fy_of, preset_period, previous_period
+from ui import auth
 from ui.language import PARAM as LANGUAGE_PARAM
 from ui.language import words as current_words
 
@@ -294,14 +295,21 @@ def scope_name(
     facilities: pd.DataFrame,
     words: Words | None = None,
 ) -> str:
-    """Where the figures are from, in words: facilities, else districts, else the division."""
+    """Where the figures are from, in words: facilities, else districts, else the division.
+
+    Under a user's ceiling (a district collector) "all districts" is not the division:
+    the districts the user may see are named instead (``districts`` holds only those).
+    """
     w = words or current_words()
     if filters.facilities:
         names = w.facility_names(facilities)
         return ", ".join(str(names.get(f, f)) for f in filters.facilities)
-    if filters.districts:
+    chosen = list(filters.districts)
+    if not chosen and auth.allowed_districts() is not None:
+        chosen = sorted(int(code) for code in districts["lgd_code"])
+    if chosen:
         names = w.district_names(districts)
-        return ", ".join(str(names.get(d, d)) for d in filters.districts)
+        return ", ".join(str(names.get(d, d)) for d in chosen)
     return w.division()
 
 

@@ -221,3 +221,17 @@ def test_the_audit_log_has_sign_in_page_views_and_no_figures(access_config: Path
     assert all(e["scope"] == "416" and e["role"] == "collector" for e in events)
     # who, when, what scope, which page or file: no other field, so no figure
     assert all(set(e) == {"at", "event", "user", "role", "scope", "page", "detail"} for e in events)
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_a_collector_s_figures_are_named_for_the_district_not_the_division(
+    access_config: Path,
+) -> None:
+    """Under a ceiling, "all districts" is the collector's district: the caption and the
+    headline name it; calling its figures the division's would misstate them."""
+    at = open_as(USERS["collector"], "views/overview.py", JANUARY)
+    assert not at.exception, at.exception
+    shown = visible_text(at)
+    assert "Dakshin Bastar Dantewada · " in shown  # the scope caption
+    assert re.search(r"^\W*Dakshin Bastar Dantewada: ", shown, re.MULTILINE), shown[:2000]
+    assert "Bastar division: " not in shown and "Bastar division · " not in shown

@@ -237,7 +237,7 @@ def source_registration_counts(
     _check_breakdowns(by, grain)
     window = RowWindow(first_day=period.start, last_day=period.end)
     with source.connect() as conn:
-        detail = aggregate_window(conn, window, now or ist_now()).detail
+        detail = aggregate_window(conn, window, now or ist_now()).detail_frame()
         fac = pd.DataFrame(
             conn.execute(
                 sa.select(
@@ -251,7 +251,7 @@ def source_registration_counts(
             columns=["facility_id", "district_lgd", "facility_type"],
         )
     names = (["period_start"] if grain else []) + [_key_column(b) for b in by]
-    frame = pd.DataFrame(detail)
+    frame = detail
     if frame.empty:
         return _empty_frame(names)
     frame = frame.merge(fac, on="facility_id", how="inner")  # only facilities in scope

@@ -17,14 +17,16 @@ Incremental refresh re-aggregates:
 from __future__ import annotations
 
 import json
+import multiprocessing
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import sqlalchemy as sa
 
 from data_access import contract as src
@@ -38,6 +40,7 @@ from data_access.rules import (
     RowWindow,
     calendar_day,
     classified_registrations,
+    days_sharing_registration_ids,
 )
 
 IST = ZoneInfo("Asia/Kolkata")
@@ -90,12 +93,64 @@ def require_contract_tables(engine: sa.Engine) -> set[str]:
 
 
 # --- what changed --------------------------------------------------------------------------
-def source_day_counts(conn: sa.Connection) -> dict[date | None, int]:
-    """Raw rows per calendar day of registered_at (None: missing or unreadable)."""
+def source_day_counts(conn: sa.Connection, now: datetime) -> dict[date | None, int]:
+    """Raw rows per calendar day of registered_at, days with rows only; None: the rows
+    outside every day up to today (missing, unreadable, in the future).
+
+    Counted day by day over ranges of the registered_at index (from the first day with
+    data to today), which reads the index and sorts nothing: a GROUP BY on the day
+    expression sorts every row on SQLite (about 6 s at 20 M rows, against well under 1 s).
+    Where the first day cannot be read from the index, the GROUP BY is used.
+    SQLite keeps timestamps as text: an unreadable text that sorts inside a day's range
+    is counted on that day (its window classifies it as an invalid timestamp).
+    """
+    r = src.opd_registrations
+    at = r.c.registered_at
+    oldest = conn.execute(
+        sa.select(sa.func.min(sa.type_coerce(at, sa.Text))).where(at >= datetime(1900, 1, 1))
+    ).scalar()
+    try:
+        first = date.fromisoformat(str(oldest)[:10]) if oldest is not None else None
+    except ValueError:
+        return _grouped_day_counts(conn)
+    today = now.date()
+    counts: dict[date | None, int] = {}
+    if first is not None and first <= today:
+        low = sa.bindparam("low", type_=sa.DateTime)
+        high = sa.bindparam("high", type_=sa.DateTime)
+        in_day = sa.select(sa.func.count()).where(at >= low, at < high)
+        day = first
+        while day <= today:
+            start = datetime.combine(day, datetime.min.time())
+            n = conn.execute(in_day, {"low": start, "high": start + timedelta(days=1)}).scalar()
+            if n:
+                counts[day] = int(n)
+            day += timedelta(days=1)
+    outside = [at.is_(None), at >= datetime.combine(today + timedelta(days=1), datetime.min.time())]
+    if first is not None:
+        outside.append(at < datetime.combine(first, datetime.min.time()))
+    rest = conn.execute(sa.select(sa.func.count()).select_from(r).where(sa.or_(*outside))).scalar()
+    if rest:
+        counts[None] = int(rest)
+    return counts
+
+
+def _grouped_day_counts(conn: sa.Connection) -> dict[date | None, int]:
     r = src.opd_registrations
     day = calendar_day(r.c.registered_at).label("day")
     rows = conn.execute(sa.select(day, sa.func.count().label("n")).group_by(day))
     return {d: int(n) for d, n in rows}
+
+
+def days_sharing_ids(
+    conn: sa.Connection, ranges: list[tuple[date, date]], now: datetime
+) -> set[date]:
+    """The days of the other copies of registrations with a row in ``ranges``."""
+    days: set[date] = set()
+    for first, last in ranges:
+        stmt = days_sharing_registration_ids(RowWindow(first_day=first, last_day=last), now)
+        days |= {as_date(d) for (d,) in conn.execute(stmt) if d is not None}
+    return days
 
 
 def _stored_day_counts(conn: sa.Connection) -> dict[date | None, int]:
@@ -148,16 +203,47 @@ def day_ranges(days: Iterable[date], max_len: int = CHUNK_DAYS) -> list[tuple[da
 
 
 # --- aggregation in the source ---------------------------------------------------------------
+DETAIL_COLUMNS = (*DETAIL_KEYS, "registrations", *SUMMED)
+DEPARTMENT_COLUMNS = ("facility_id", "day", "department", "registrations", "abha_linked")
+EXCLUDED_COLUMNS = ("day", "facility_id", "kind", "rows")
+
+
 @dataclass
 class WindowAggregates:
-    """What one classification pass over a window of raw rows yields."""
+    """What one classification pass over a window of raw rows yields, as tuples in the
+    column order named below (a full refresh moves millions of them: no dict per row).
 
-    detail: list[dict]
-    """Counted registrations at detail grain (DETAIL_KEYS), with their counts."""
-    excluded: list[dict]
-    """Rows kept out of every figure, by day, facility as recorded, and kind."""
-    departments: list[dict]
-    """Counted registrations by facility, day and department."""
+    ``day`` is a ``date`` from PostgreSQL and ISO text from SQLite (how each engine
+    returns it); :func:`as_date` reads either.
+    """
+
+    detail: list[tuple]
+    """Counted registrations at detail grain: DETAIL_COLUMNS."""
+    excluded: list[tuple]
+    """Rows kept out of every figure, by day, facility as recorded, and kind:
+    EXCLUDED_COLUMNS."""
+    departments: list[tuple]
+    """Counted registrations by facility, day and department: DEPARTMENT_COLUMNS."""
+
+    @property
+    def registrations(self) -> int:
+        at = DETAIL_COLUMNS.index("registrations")
+        return sum(row[at] for row in self.detail)
+
+    @property
+    def excluded_rows(self) -> int:
+        return sum(row[-1] for row in self.excluded)
+
+    def detail_frame(self) -> pd.DataFrame:
+        frame = pd.DataFrame(self.detail, columns=list(DETAIL_COLUMNS))
+        frame["day"] = [as_date(d) for d in frame["day"]]
+        return frame
+
+
+def as_date(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value  # type: ignore[return-value]
+    return date.fromisoformat(str(value)[:10])
 
 
 def aggregate_window(conn: sa.Connection, window: RowWindow, now: datetime) -> WindowAggregates:
@@ -165,28 +251,32 @@ def aggregate_window(conn: sa.Connection, window: RowWindow, now: datetime) -> W
 
     The classified rows are a MATERIALIZED common table expression (SQLite 3.35+,
     PostgreSQL 12+), so the expensive part — the duplicate window and the normalisation —
-    runs once for both groupings: the detail grain, and departments.
+    runs once for both groupings: the detail grain, and departments. The rows come back
+    counted rows first, tagged by the grouping they belong to.
     """
     classified = classified_registrations(window, now)
     cte = sa.select(classified).cte("classified").prefix_with("MATERIALIZED")
     c = cte.c
-    keys = [c.status, *(c[k] for k in DETAIL_KEYS)]
+    # The day as the engine gives it (no result processing: SQLite's ISO text is what the
+    # store keeps, PostgreSQL's date what COPY takes).
+    day = sa.type_coerce(c.day, sa.Text).label("day")
+    keys = [c.status, *(day if k == "day" else c[k] for k in DETAIL_KEYS)]
     sums = [sa.func.sum(c[name]).label(name) for name in SUMMED]
     by_detail = sa.select(
-        sa.literal("detail").label("part"),
+        sa.literal(0).label("part"),
         *keys,
         sa.null().label("department"),
         sa.func.count().label("registrations"),
         *sums,
     ).group_by(*keys)
     department = sa.func.coalesce(sa.func.nullif(sa.func.trim(c.department), ""), NO_DEPARTMENT)
-    dept_keys = [c.facility_id, c.day, department]
+    dept_keys = [c.facility_id, day, department]
     by_department = (
         sa.select(
-            sa.literal("department").label("part"),
+            sa.literal(1).label("part"),
             c.status,
             c.facility_id,
-            c.day,
+            day,
             *(sa.null() for _ in DETAIL_KEYS[2:]),
             department.label("department"),
             sa.func.count().label("registrations"),
@@ -195,69 +285,69 @@ def aggregate_window(conn: sa.Connection, window: RowWindow, now: datetime) -> W
         .where(c.status == COUNTED)
         .group_by(c.status, *dept_keys)
     )
-    names = ["part", "status", *DETAIL_KEYS, "department", "registrations", *SUMMED]
-    counts = ["registrations", *SUMMED]
-    result = WindowAggregates([], [], [])
-    excluded: dict[tuple[date | None, str | None, str], int] = defaultdict(int)
-    for values in conn.execute(sa.union_all(by_detail, by_department)):
-        row = dict(zip(names, values, strict=True))
-        day = row["day"]
-        if isinstance(day, str):  # a UNION loses the column's type on SQLite
-            day = row["day"] = date.fromisoformat(day)
-        if row["part"] == "department":
-            result.departments.append(
-                {
-                    "facility_id": row["facility_id"],
-                    "day": day,
-                    "department": row["department"],
-                    "registrations": int(row["registrations"]),
-                    "abha_linked": int(row["abha_linked"] or 0),
-                }
+    # Positions in a result row: part, status, DETAIL_KEYS…, department, registrations, SUMMED…
+    first_key, first_count = 2, 2 + len(DETAIL_KEYS) + 1
+    department_at, linked_at = first_count - 1, first_count + 1
+    detail: list[tuple] = []
+    departments: list[tuple] = []
+    excluded: dict[tuple, int] = defaultdict(int)
+    for row in conn.execute(sa.union_all(by_detail, by_department)):
+        if row[0] == 1:
+            departments.append(
+                (row[2], row[3], row[department_at], row[first_count], row[linked_at] or 0)
             )
-        elif row["status"] == COUNTED:
-            record = {k: row[k] for k in DETAIL_KEYS}
-            record.update({name: int(row[name] or 0) for name in counts})
-            result.detail.append(record)
+        elif row[1] == COUNTED:
+            detail.append(tuple(row[first_key:department_at]) + tuple(row[first_count:]))
         else:
-            excluded[(day, row["facility_id"], row["status"])] += int(row["registrations"])
-    result.excluded = [
-        {"day": d, "facility_id": f, "kind": kind, "rows": n}
-        for (d, f, kind), n in excluded.items()
-    ]
-    return result
+            excluded[(row[3], row[2], row[1])] += row[first_count]
+    return WindowAggregates(detail, [(*key, n) for key, n in excluded.items()], departments)
 
 
 # --- writing the store -------------------------------------------------------------------------
-def _sqlite_value(value: object) -> object:
-    # SQLAlchemy stores SQLite dates as ISO text; written here the same way, bypassing it.
-    return value.isoformat() if isinstance(value, date) else value
+def _insert(
+    conn: sa.Connection, table: sa.Table, columns: Sequence[str], rows: list[tuple]
+) -> None:
+    """Bulk insert of tuples in ``columns`` order: the driver's executemany on SQLite,
+    COPY on PostgreSQL.
 
-
-def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
-    """Bulk insert: the driver's executemany on SQLite, COPY on PostgreSQL.
-
-    A full refresh writes a million rows; going through SQLAlchemy's per-row parameter
-    processing would cost more than the aggregation itself.
+    A full refresh writes millions of rows; going through SQLAlchemy's per-row parameter
+    processing (or building a dict per row) would cost more than the aggregation itself.
+    Days arrive as ``date`` (PostgreSQL source) or ISO text (SQLite source); SQLite
+    stores ISO text and PostgreSQL reads it, so only a date bound for SQLite is converted.
     """
     if not rows:
         return
-    columns = [c.name for c in table.columns if c.name in rows[0]]
     column_list = ", ".join(f'"{c}"' for c in columns)
     dialect = conn.dialect.name
     if dialect == "sqlite":
-        values = [tuple(_sqlite_value(row[c]) for c in columns) for row in rows]
+        if "day" in columns:
+            at = list(columns).index("day")
+            if any(isinstance(row[at], date) for row in rows):
+                rows = [(*row[:at], _iso(row[at]), *row[at + 1 :]) for row in rows]
         placeholders = ", ".join("?" for _ in columns)
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         cursor.executemany(
-            f'INSERT INTO "{table.name}" ({column_list}) VALUES ({placeholders})', values
+            f'INSERT INTO "{table.name}" ({column_list}) VALUES ({placeholders})', rows
         )
     elif dialect == "postgresql":
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         with cursor.copy(f'COPY "{table.name}" ({column_list}) FROM STDIN') as copy:
             for row in rows:
-                copy.write_row(tuple(row[c] for c in columns))
+                copy.write_row(row)
     else:
-        conn.execute(table.insert(), rows)
+        conn.execute(table.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
+
+
+def _iso(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _insert_dicts(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+    """The small tables (districts, facilities, staff, enrolments), as dicts."""
+    if not rows:
+        return
+    columns = [c.name for c in table.columns if c.name in rows[0]]
+    _insert(conn, table, columns, [tuple(row[c] for c in columns) for row in rows])
 
 
 def _delete_days(conn: sa.Connection, first: date, last: date) -> None:
@@ -265,15 +355,25 @@ def _delete_days(conn: sa.Connection, first: date, last: date) -> None:
         conn.execute(table.delete().where(table.c.day.between(first, last)))
 
 
-def _rebuild_daily(conn: sa.Connection, first: date, last: date) -> None:
-    d = st.summary_detail
-    summed = ("registrations", *SUMMED)
-    select = (
-        sa.select(d.c.facility_id, d.c.day, *(sa.func.sum(d.c[n]).label(n) for n in summed))
-        .where(d.c.day.between(first, last))
-        .group_by(d.c.facility_id, d.c.day)
-    )
-    conn.execute(st.summary_daily.insert().from_select(["facility_id", "day", *summed], select))
+DAILY_COLUMNS = ("facility_id", "day", "registrations", *SUMMED)
+
+
+def daily_rows(detail: list[tuple]) -> list[tuple]:
+    """The detail rows of a window summed per facility and day (DAILY_COLUMNS).
+
+    Done here, from the rows already in hand, rather than by re-reading the detail table:
+    that table has no index on the day, so a per-window INSERT … SELECT would scan all
+    of it once per window.
+    """
+    if not detail:
+        return []
+    frame = pd.DataFrame(detail, columns=list(DETAIL_COLUMNS))
+    counts = ["registrations", *SUMMED]
+    summed = frame.groupby(["facility_id", "day"], sort=False)[counts].sum()
+    return [
+        (facility, day, *map(int, values))
+        for (facility, day), values in zip(summed.index, summed.to_numpy(), strict=True)
+    ]
 
 
 def _parse_day(value: object) -> date | None:
@@ -289,7 +389,9 @@ def _copy_reference_tables(source: sa.Connection, store: sa.Connection, tables: 
     """Districts, facilities, staff and enrolments: small tables, copied whole."""
     d, f = src.districts, src.facilities
     store.execute(st.dim_districts.delete())
-    _insert(store, st.dim_districts, [dict(r) for r in source.execute(sa.select(d)).mappings()])
+    _insert_dicts(
+        store, st.dim_districts, [dict(r) for r in source.execute(sa.select(d)).mappings()]
+    )
 
     store.execute(st.dim_facilities.delete())
     go_live_text = sa.cast(f.c.ehospital_go_live, sa.Text).label("ehospital_go_live")
@@ -299,12 +401,12 @@ def _copy_reference_tables(source: sa.Connection, store: sa.Connection, tables: 
         row = dict(r)
         row["ehospital_go_live"] = _parse_day(row["ehospital_go_live"])
         rows.append(row)
-    _insert(store, st.dim_facilities, rows)
+    _insert_dicts(store, st.dim_facilities, rows)
 
     store.execute(st.dim_facility_staff.delete())
     if "facility_staff" in tables:
         s = src.facility_staff
-        _insert(
+        _insert_dicts(
             store, st.dim_facility_staff, [dict(r) for r in source.execute(sa.select(s)).mappings()]
         )
 
@@ -316,7 +418,7 @@ def _copy_reference_tables(source: sa.Connection, store: sa.Connection, tables: 
             e.c.enrolled_on.label("day"),
             sa.func.sum(e.c.enrolments).label("enrolments"),
         ).group_by(e.c.facility_id, e.c.enrolled_on)
-        _insert(
+        _insert_dicts(
             store,
             st.enrolments_daily,
             [
@@ -334,31 +436,70 @@ def _write_state(conn: sa.Connection, values: dict[str, str]) -> None:
 
 
 def _windows(ranges: list[tuple[date, date]]) -> Iterator[tuple[RowWindow, str]]:
+    # The invalid-timestamp window first: on SQLite it reads every timestamp, the longest
+    # single job, which then runs beside the day windows instead of after them.
+    yield RowWindow(invalid=True), "invalid timestamps"
     for first, last in ranges:
         label = first.isoformat() if first == last else f"{first:%Y-%m-%d}…{last:%Y-%m-%d}"
         yield RowWindow(first_day=first, last_day=last), label
-    yield RowWindow(invalid=True), "invalid timestamps"
+
+
+_worker_source: sa.Engine | None = None
+
+
+def _open_source(url: str) -> None:
+    """In a worker process: its own connection to the registration database."""
+    global _worker_source
+    from data_access.engines import source_engine
+
+    _worker_source = source_engine(url)
+
+
+def _aggregate_in_worker(window: RowWindow, now: datetime) -> WindowAggregates:
+    assert _worker_source is not None, "the worker was started without _open_source"
+    with _worker_source.connect() as conn:
+        return aggregate_window(conn, window, now)
+
+
+def _pool(source: sa.Engine, windows: int) -> tuple[Executor, Callable[..., WindowAggregates]]:
+    """Where the windows are aggregated: threads on PostgreSQL, processes on SQLite.
+
+    A PostgreSQL server does the work in its own processes, so threads that wait on it
+    are enough. SQLite works inside this process, and two SQLite connections in two
+    threads of one process run no faster than one (measured: the library's global memory
+    mutex and the GIL around each row), so a long SQLite refresh aggregates in worker
+    processes, each with its own read-only connection. A refresh of a few windows (one
+    new day) stays in this process: starting workers would cost more than it saves.
+    """
+    if source.dialect.name == "sqlite" and windows > WORKERS + 1:
+        url = source.url.render_as_string(hide_password=False)
+        pool = ProcessPoolExecutor(
+            max_workers=WORKERS,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_open_source,
+            initargs=(url,),
+        )
+        return pool, _aggregate_in_worker
+
+    def work(window: RowWindow, now: datetime) -> WindowAggregates:
+        with source.connect() as conn:
+            return aggregate_window(conn, window, now)
+
+    return ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="refresh"), work
 
 
 def _aggregated(
     source: sa.Engine, windows: list[tuple[RowWindow, str]], now: datetime
 ) -> Iterator[tuple[str, WindowAggregates]]:
-    """Each window's aggregates, in order, computed by up to WORKERS source connections.
-
-    The source does the work (both engines release the GIL while a query runs), so two
-    windows in flight keep both cores of a small server busy.
-    """
-
-    def work(window: RowWindow) -> WindowAggregates:
-        with source.connect() as conn:
-            return aggregate_window(conn, window, now)
-
-    pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="refresh")
+    """Each window's aggregates, in order, computed by up to WORKERS workers (see _pool),
+    so that two windows in flight keep both cores of a small server busy while this
+    thread writes the previous one to the store."""
+    pool, work = _pool(source, len(windows))
     pending: deque[tuple[str, Future[WindowAggregates]]] = deque()
     try:
         queue = iter(windows)
         for window, label in queue:
-            pending.append((label, pool.submit(work, window)))
+            pending.append((label, pool.submit(work, window, now)))
             if len(pending) >= WORKERS:
                 break
         while pending:
@@ -366,7 +507,7 @@ def _aggregated(
             aggregates = future.result()
             following = next(queue, None)
             if following is not None:
-                pending.append((following[1], pool.submit(work, following[0])))
+                pending.append((following[1], pool.submit(work, following[0], now)))
             yield label, aggregates
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -388,7 +529,7 @@ def refresh(
     st.ensure_store(store)
 
     with source.connect() as sconn, store.begin() as wconn:
-        source_counts = source_day_counts(sconn)
+        source_counts = source_day_counts(sconn, now)
         state = _state(wconn)
         previous_now = datetime.fromisoformat(state["now"]) if "now" in state else None
         full = (
@@ -409,6 +550,8 @@ def refresh(
                 now=now,
                 lookback_days=lookback_days,
             )
+            # a changed day can change which copy of a registration is kept elsewhere
+            days |= {d for d in days_sharing_ids(sconn, day_ranges(days), now) if d <= now.date()}
         ranges = day_ranges(days)
         report = RefreshReport(full=full, refreshed_at=now, ranges=ranges)
         if not full:
@@ -422,20 +565,19 @@ def refresh(
         for done, (label, aggregates) in enumerate(_aggregated(source, windows, now)):
             if progress:
                 progress(done, total, label)
-            _insert(wconn, st.summary_detail, aggregates.detail)
-            _insert(wconn, st.quality_excluded, aggregates.excluded)
-            _insert(wconn, st.summary_departments, aggregates.departments)
-            report.registrations += sum(r["registrations"] for r in aggregates.detail)
-            report.excluded_rows += sum(r["rows"] for r in aggregates.excluded)
-        for first, last in ranges:
-            _rebuild_daily(wconn, first, last)
+            _insert(wconn, st.summary_detail, DETAIL_COLUMNS, aggregates.detail)
+            _insert(wconn, st.quality_excluded, EXCLUDED_COLUMNS, aggregates.excluded)
+            _insert(wconn, st.summary_departments, DEPARTMENT_COLUMNS, aggregates.departments)
+            _insert(wconn, st.summary_daily, DAILY_COLUMNS, daily_rows(aggregates.detail))
+            report.registrations += aggregates.registrations
+            report.excluded_rows += aggregates.excluded_rows
 
         if progress:
             progress(total - 1, total, "facilities, districts, staff, enrolments")
         _copy_reference_tables(sconn, wconn, tables)
 
         wconn.execute(st.source_day_rows.delete())
-        _insert(
+        _insert_dicts(
             wconn, st.source_day_rows, [{"day": d, "rows": n} for d, n in source_counts.items()]
         )
         _write_state(

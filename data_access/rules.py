@@ -209,12 +209,116 @@ class RowWindow:
         return cls()
 
     @property
+    def days(self) -> int:
+        """Days of a closed range; 0 for the invalid-timestamp window, for an open one
+        (no first or last day) a number larger than any range."""
+        if self.invalid:
+            return 0
+        if self.first_day is None or self.last_day is None:
+            return 1 << 30
+        return (self.last_day - self.first_day).days + 1
+
+    @property
     def is_everything(self) -> bool:
         return self.first_day is None and self.last_day is None and not self.invalid
 
 
+PROBE_MAX_DAYS = 62
+"""Windows up to this many days find their rows' copies by probing the registration_id
+index row by row; longer ones group the whole index once (see ``_ids_with_copies``)."""
+
+
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min)
+
+
+def _in_window(window: RowWindow, ts: sa.ColumnElement, now_param: sa.BindParameter):
+    """The raw rows a window looks at, by their own timestamp (see RowWindow)."""
+    r = opd_registrations
+    if window.invalid:
+        return sa.or_(r.c.registered_at.is_(None), ts.is_(None), r.c.registered_at > now_param)
+    conditions = []
+    if window.first_day is not None:
+        conditions.append(r.c.registered_at >= _day_start(window.first_day))
+    if window.last_day is not None:
+        conditions.append(r.c.registered_at < _day_start(window.last_day + timedelta(days=1)))
+    return sa.and_(*conditions)
+
+
+def _ids_with_copies(window: RowWindow, in_window) -> sa.Select:  # type: ignore[no-untyped-def]
+    """The (non-null) registration_ids of the window's rows that have more than one row.
+
+    For the whole table or a long window, one GROUP BY over the registration_id index
+    (every id with copies; the window keeps its own). For a short window, or the few rows
+    of the invalid-timestamp window, each of the window's rows is probed through that index
+    (a correlated count), so refreshing one day costs that day's rows, not the table's.
+    """
+    r = opd_registrations
+    if window.is_everything or window.days > PROBE_MAX_DAYS:
+        return (
+            sa.select(r.c.registration_id)
+            .where(r.c.registration_id.is_not(None))
+            .group_by(r.c.registration_id)
+            .having(sa.func.count() > 1)
+        )
+    other = opd_registrations.alias("other_copy")
+    copies = (
+        sa.select(sa.func.count())
+        .where(other.c.registration_id == r.c.registration_id)
+        .scalar_subquery()
+    )
+    return sa.select(r.c.registration_id).where(
+        in_window, r.c.registration_id.is_not(None), copies > 1
+    )
+
+
+def _ranked(copied: sa.Subquery, columns, now_param: sa.BindParameter) -> sa.Select:  # type: ignore[no-untyped-def]
+    """The rows of ids with several rows, each with its copy number (1: the copy kept)."""
+    valid = sa.and_(copied.c.ts.is_not(None), copied.c.ts <= now_param)
+    copy_number = (
+        sa.func.row_number()
+        .over(
+            partition_by=copied.c.registration_id,
+            order_by=[
+                sa.case((valid, 0), else_=1),
+                *(
+                    sa.nulls_last(key)
+                    for key in (
+                        copied.c.ts,
+                        binary_order(copied.c.facility_id),
+                        binary_order(copied.c.channel),
+                        binary_order(copied.c.visit_type),
+                        binary_order(copied.c.abha),
+                        binary_order(copied.c.gender),
+                        copied.c.age_years,
+                        binary_order(copied.c.department),
+                    )
+                ),
+            ],
+        )
+        .label("copy_number")
+    )
+    return sa.select(*(copied.c[c.name] for c in columns), copy_number)
+
+
+def days_sharing_registration_ids(window: RowWindow, now: datetime) -> sa.Select:
+    """The valid calendar days of every row whose registration_id has several rows, one of
+    them in ``window``.
+
+    Which copy of a registration is kept depends on all its copies, so when the window's
+    rows change, the days of the other copies must be classified again too.
+    """
+    r = opd_registrations
+    ts = readable_timestamp(r.c.registered_at)
+    now_param = sa.bindparam("now", now, type_=sa.DateTime)
+    ids = _ids_with_copies(window, _in_window(window, ts, now_param)).subquery("with_copies")
+    day = calendar_day(ts)
+    return (
+        sa.select(day.label("day"))
+        .where(r.c.registration_id.in_(sa.select(ids.c.registration_id)))
+        .where(ts.is_not(None), ts <= now_param)
+        .distinct()
+    )
 
 
 def classified_registrations(window: RowWindow, now: datetime) -> sa.Subquery:
@@ -227,12 +331,18 @@ def classified_registrations(window: RowWindow, now: datetime) -> sa.Subquery:
     earliest first, ties broken byte-wise on the other columns); the kept copy is
     UNKNOWN_FACILITY when its facility is not in ``facilities``, else INVALID_TIMESTAMP
     when its timestamp is missing, unreadable or after ``now``, else COUNTED.
+
+    Only the rows of a registration_id with several rows need ranking: those (all their
+    copies, whatever their day, and every row without an id, which are all taken as
+    copies of one another) go through the window function; every other row is its own
+    first copy. The ids with copies are found in the same statement (a materialised
+    common table expression), so no identifier leaves the database.
     """
     r = opd_registrations
     ts = readable_timestamp(r.c.registered_at)
     now_param = sa.bindparam("now", now, type_=sa.DateTime)
 
-    source = sa.select(
+    columns = (
         r.c.registration_id,
         r.c.facility_id,
         r.c.department,
@@ -243,57 +353,30 @@ def classified_registrations(window: RowWindow, now: datetime) -> sa.Subquery:
         folded(r.c.gender).label("gender"),
         cleaned_abha(r.c.abha_number).label("abha"),
     )
-    if not window.is_everything:
-        if window.invalid:
-            in_window = sa.or_(
-                r.c.registered_at.is_(None),
-                ts.is_(None),
-                r.c.registered_at > now_param,
-            )
-        else:
-            conditions = []
-            if window.first_day is not None:
-                conditions.append(r.c.registered_at >= _day_start(window.first_day))
-            if window.last_day is not None:
-                conditions.append(
-                    r.c.registered_at < _day_start(window.last_day + timedelta(days=1))
-                )
-            in_window = sa.and_(*conditions)
-        ids_in_window = sa.select(r.c.registration_id).where(in_window)
-        source = source.where(r.c.registration_id.in_(ids_in_window))
-    raw = source.subquery("raw")
-
+    in_window = None if window.is_everything else _in_window(window, ts, now_param)
+    with_copies = (
+        _ids_with_copies(window, in_window).cte("ids_with_copies").prefix_with("MATERIALIZED")
+    )
+    copied_ids = sa.select(with_copies.c.registration_id)
+    single = sa.select(*columns, sa.literal(1).label("copy_number")).where(
+        r.c.registration_id.is_not(None), r.c.registration_id.not_in(copied_ids)
+    )
+    if in_window is not None:
+        single = single.where(in_window)
+    ranked_copies = [
+        _ranked(sa.select(*columns).where(which).subquery("copied"), columns, now_param)
+        for which in (r.c.registration_id.in_(copied_ids), r.c.registration_id.is_(None))
+    ]
+    raw = sa.union_all(single, *ranked_copies).subquery("raw")
     raw_ts = raw.c.ts
     raw_valid = sa.and_(raw_ts.is_not(None), raw_ts <= now_param)
-    copy_number = (
-        sa.func.row_number()
-        .over(
-            partition_by=raw.c.registration_id,
-            order_by=[
-                sa.case((raw_valid, 0), else_=1),
-                *(
-                    sa.nulls_last(key)
-                    for key in (
-                        raw_ts,
-                        binary_order(raw.c.facility_id),
-                        binary_order(raw.c.channel),
-                        binary_order(raw.c.visit_type),
-                        binary_order(raw.c.abha),
-                        binary_order(raw.c.gender),
-                        raw.c.age_years,
-                        binary_order(raw.c.department),
-                    )
-                ),
-            ],
-        )
-        .label("copy_number")
-    )
+
     # What depends on the row alone is computed here, once per row: the windowed select
     # is materialised by every engine, so its outputs are not evaluated again above it.
     ranked = sa.select(
         raw.c.facility_id,
         raw.c.department,
-        copy_number,
+        raw.c.copy_number,
         raw_valid.label("ts_valid"),
         sa.case((raw_valid, calendar_day(raw_ts)), else_=sa.null()).label("day"),
         normalised_channel(raw.c.channel).label("channel"),

@@ -179,3 +179,31 @@ def test_a_store_of_another_version_is_rebuilt(worked_source_url: str, store_url
     assert report.full
     assert st.store_is_built(store)
     assert snapshot(store) == before
+
+
+def test_an_earlier_copy_on_another_old_day_moves_the_kept_copy(
+    worked_source_url: str, tmp_path
+) -> None:
+    """r4 was registered on 16 January; a copy of it turns up, long after, dated
+    10 January. The copy kept is now the one of the 10th: the 16th must lose it, although
+    the 16th's own rows did not change (an incremental refresh that only re-read the 10th
+    would count r4 twice)."""
+    source = source_engine(worked_source_url)
+    incremental = store_engine(f"sqlite:///{tmp_path / 'incremental.sqlite'}")
+    full = store_engine(f"sqlite:///{tmp_path / 'full.sqlite'}")
+    refresh(source, incremental, now=NOW)
+    add_rows(worked_source_url, [_row("r4", F1, datetime(2025, 1, 10, 9))])
+    report = refresh(source, incremental, now=LATER, lookback_days=3)
+    assert not report.full
+    refresh(source, full, now=LATER, full=True)
+    assert snapshot(incremental) == snapshot(full)
+    with incremental.connect() as conn:
+        days = dict(
+            conn.execute(
+                sa.select(st.summary_daily.c.day, st.summary_daily.c.registrations).where(
+                    st.summary_daily.c.facility_id == F1
+                )
+            ).all()
+        )
+    assert days[datetime(2025, 1, 10).date()] == 1
+    assert datetime(2025, 1, 16).date() not in days, "r4 was F1's only registration that day"

@@ -187,18 +187,32 @@ def registration_counts(
     financial year); its bucket's first day comes back as ``period_start``.
     """
     _check_breakdowns(by, grain)
-    detail = any(b in DETAIL_BREAKDOWNS for b in by)
-    t = st.summary_detail if detail else st.summary_daily
+    detail = [b for b in by if b in DETAIL_BREAKDOWNS]
+    # the smallest table that holds the breakdowns asked for (see data_access.store)
+    if not detail:
+        t = st.summary_daily
+    elif len(detail) == 1:
+        t = st.summary_breakdowns
+    else:
+        t = st.summary_detail
     f = st.dim_facilities
     joined = t.join(f, f.c.facility_id == t.c.facility_id)
     keys: list[sa.ColumnElement] = []
+    conditions: list[sa.ColumnElement] = []
+    if t is st.summary_breakdowns:
+        conditions.append(t.c.breakdown == detail[0])
     if grain is not None:
         cal = st.calendar_days
         joined = joined.join(cal, cal.c.day == t.c.day)
         keys.append(cal.c[GRAINS[grain]].label("period_start"))
     for name in by:
         column = _key_column(name)
-        keys.append((f.c[column] if name in FACILITY_BREAKDOWNS else t.c[column]).label(column))
+        if name in FACILITY_BREAKDOWNS:
+            keys.append(f.c[column].label(column))
+        elif t is st.summary_breakdowns:
+            keys.append(t.c.value.label(column))
+        else:
+            keys.append(t.c[column].label(column))
     stmt = (
         sa.select(
             *keys,
@@ -206,7 +220,7 @@ def registration_counts(
             sa.func.sum(t.c.abha_linked).label("abha_linked"),
         )
         .select_from(joined)
-        .where(t.c.day.between(period.start, period.end), *scope.conditions(f))
+        .where(*conditions, t.c.day.between(period.start, period.end), *scope.conditions(f))
         .group_by(*keys)
         .order_by(*keys)
     )

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import sys
 import time
+import types
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -51,7 +54,13 @@ Progress = Callable[[int, int, str], None]
 DETAIL_KEYS = ("facility_id", "day", "channel", "visit_type", "gender", "age_band")
 SUMMED = ("abha_linked", *FLAG_COLUMNS)
 NO_DEPARTMENT = "(not recorded)"
-DAY_TABLES = (st.summary_detail, st.summary_daily, st.summary_departments, st.quality_excluded)
+DAY_TABLES = (
+    st.summary_detail,
+    st.summary_daily,
+    st.summary_breakdowns,
+    st.summary_departments,
+    st.quality_excluded,
+)
 
 
 def ist_now() -> datetime:
@@ -376,6 +385,29 @@ def daily_rows(detail: list[tuple]) -> list[tuple]:
     ]
 
 
+BREAKDOWN_COLUMNS = ("breakdown", "day", "facility_id", "value", "registrations", "abha_linked")
+BREAKDOWNS = ("channel", "visit_type", "gender", "age_band")
+
+
+def breakdown_rows(detail: list[tuple]) -> list[tuple]:
+    """The detail rows of a window summed per breakdown (BREAKDOWN_COLUMNS)."""
+    if not detail:
+        return []
+    frame = pd.DataFrame(detail, columns=list(DETAIL_COLUMNS))
+    rows: list[tuple] = []
+    for name in BREAKDOWNS:
+        summed = frame.groupby(["day", "facility_id", name], sort=False)[
+            ["registrations", "abha_linked"]
+        ].sum()
+        rows.extend(
+            (name, day, facility, value, int(n), int(linked))
+            for (day, facility, value), (n, linked) in zip(
+                summed.index, summed.to_numpy(), strict=True
+            )
+        )
+    return rows
+
+
 def _parse_day(value: object) -> date | None:
     if value is None or isinstance(value, date):
         return value  # type: ignore[return-value]
@@ -461,7 +493,14 @@ def _aggregate_in_worker(window: RowWindow, now: datetime) -> WindowAggregates:
         return aggregate_window(conn, window, now)
 
 
-def _pool(source: sa.Engine, windows: int) -> tuple[Executor, Callable[..., WindowAggregates]]:
+PROCESSES_FROM_ROWS = 500_000
+"""A SQLite source smaller than this is aggregated in threads: starting worker processes
+(about a second each) would cost more than they save."""
+
+
+def _pool(
+    source: sa.Engine, windows: int, rows: int
+) -> tuple[Executor, Callable[..., WindowAggregates]]:
     """Where the windows are aggregated: threads on PostgreSQL, processes on SQLite.
 
     A PostgreSQL server does the work in its own processes, so threads that wait on it
@@ -469,9 +508,10 @@ def _pool(source: sa.Engine, windows: int) -> tuple[Executor, Callable[..., Wind
     threads of one process run no faster than one (measured: the library's global memory
     mutex and the GIL around each row), so a long SQLite refresh aggregates in worker
     processes, each with its own read-only connection. A refresh of a few windows (one
-    new day) stays in this process: starting workers would cost more than it saves.
+    new day) or of a small source stays in this process: starting workers would cost
+    more than it saves.
     """
-    if source.dialect.name == "sqlite" and windows > WORKERS + 1:
+    if source.dialect.name == "sqlite" and windows > WORKERS + 1 and rows >= PROCESSES_FROM_ROWS:
         url = source.url.render_as_string(hide_password=False)
         pool = ProcessPoolExecutor(
             max_workers=WORKERS,
@@ -488,14 +528,43 @@ def _pool(source: sa.Engine, windows: int) -> tuple[Executor, Callable[..., Wind
     return ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="refresh"), work
 
 
+@contextmanager
+def _bare_main_module() -> Iterator[None]:
+    """While worker processes start, ``__main__`` is an empty module.
+
+    A spawned process first re-imports its parent's ``__main__`` (multiprocessing's rule),
+    which is harmless under the command line but not when ``__main__`` is something else:
+    under Streamlit's script runner (and AppTest) it is a page script, which would run in
+    every worker. The workers need nothing of it.
+    """
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 def _aggregated(
-    source: sa.Engine, windows: list[tuple[RowWindow, str]], now: datetime
+    source: sa.Engine, windows: list[tuple[RowWindow, str]], now: datetime, rows: int
 ) -> Iterator[tuple[str, WindowAggregates]]:
     """Each window's aggregates, in order, computed by up to WORKERS workers (see _pool),
     so that two windows in flight keep both cores of a small server busy while this
     thread writes the previous one to the store."""
-    pool, work = _pool(source, len(windows))
+    pool, work = _pool(source, len(windows), rows)
     pending: deque[tuple[str, Future[WindowAggregates]]] = deque()
+    with _bare_main_module() if isinstance(pool, ProcessPoolExecutor) else nullcontext():
+        yield from _in_order(pool, work, windows, now, pending)
+
+
+def _in_order(
+    pool: Executor,
+    work: Callable[..., WindowAggregates],
+    windows: list[tuple[RowWindow, str]],
+    now: datetime,
+    pending: deque[tuple[str, Future[WindowAggregates]]],
+) -> Iterator[tuple[str, WindowAggregates]]:
     try:
         queue = iter(windows)
         for window, label in queue:
@@ -562,13 +631,18 @@ def refresh(
 
         total = len(ranges) + 2
         windows = list(_windows(ranges))
-        for done, (label, aggregates) in enumerate(_aggregated(source, windows, now)):
+        for done, (label, aggregates) in enumerate(
+            _aggregated(source, windows, now, sum(source_counts.values()))
+        ):
             if progress:
                 progress(done, total, label)
             _insert(wconn, st.summary_detail, DETAIL_COLUMNS, aggregates.detail)
             _insert(wconn, st.quality_excluded, EXCLUDED_COLUMNS, aggregates.excluded)
             _insert(wconn, st.summary_departments, DEPARTMENT_COLUMNS, aggregates.departments)
             _insert(wconn, st.summary_daily, DAILY_COLUMNS, daily_rows(aggregates.detail))
+            _insert(
+                wconn, st.summary_breakdowns, BREAKDOWN_COLUMNS, breakdown_rows(aggregates.detail)
+            )
             report.registrations += aggregates.registrations
             report.excluded_rows += aggregates.excluded_rows
 

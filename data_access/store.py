@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from data_access.rules import FLAG_COLUMNS
 
 STORE = sa.MetaData()
-STORE_VERSION = "2"
+STORE_VERSION = "3"
 """Bumped whenever the analytics tables change shape; a store of another version is
 rebuilt by the next refresh (and until then the dashboard asks for one)."""
 
@@ -48,6 +48,22 @@ summary_daily = sa.Table(
     sa.Index("ix_summary_registrations_daily_day", "day"),
 )
 """The detail summed over its breakdowns: what most pages need, ~40 times smaller."""
+
+summary_breakdowns = sa.Table(
+    "summary_registrations_breakdowns",
+    STORE,
+    sa.Column("breakdown", sa.Text, primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("facility_id", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, primary_key=True),
+    sa.Column("registrations", sa.Integer, nullable=False),
+    sa.Column("abha_linked", sa.Integer, nullable=False),
+)
+"""The detail summed over all breakdowns but one (channel, visit_type, gender or
+age_band), keyed breakdown first and then day, so that a page's "by channel over this
+period" reads only that breakdown's rows of those days. Its size is bounded by facilities
+× days × values (a few per breakdown), however many registrations there are; the detail
+table keeps growing with them (more combinations filled)."""
 
 summary_departments = sa.Table(
     "summary_registrations_departments",

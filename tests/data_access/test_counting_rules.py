@@ -108,6 +108,9 @@ def test_a_future_timestamp_counts_once_its_day_has_come(
         ["district"],
         ["facility_type"],
         ["district", "channel"],
+        ["gender"],
+        ["facility", "age_band"],
+        ["channel", "visit_type"],
         ["facility", "visit_type", "gender", "age_band"],
     ],
 )

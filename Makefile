@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make run   installs everything and starts the dashboard on the demo database
 #   make test  installs the test dependencies and runs the whole test suite
+#   make bench runs the performance benchmark (docs/performance.md); BENCH_ARGS for its flags
 # Dependencies are pinned in constraints.txt (regenerate with `make lock`).
 
 PYTHON ?= python3
@@ -8,13 +9,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test install install-test lock lint clean
+.PHONY: run test bench install install-test lock lint clean
 
 run: install
 	$(BIN)/ehospital-dashboard serve --port $(PORT)
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-test
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -355,6 +355,20 @@ def calibrate_facility_model(
     raise ValueError(f"{model.name}: cannot fit the adoption curve to {figure}")
 
 
+def with_volume_scale(
+    model: FacilityModel, figure: calibration.PublishedFigure | None, volume_scale: float
+) -> tuple[FacilityModel, calibration.PublishedFigure | None]:
+    """The model with ``volume_scale`` times its volume, and its period's totals to match."""
+    model = replace(model, base_volume=model.base_volume * volume_scale)
+    if figure is not None:
+        figure = replace(
+            figure,
+            registrations=round(figure.registrations * volume_scale),
+            abha_linked=round(figure.abha_linked * volume_scale),
+        )
+    return model, figure
+
+
 # --- registrations of one facility ---------------------------------------------------------
 
 
@@ -544,6 +558,11 @@ def generate_facility(
     outage = rng.random(len(days)) < OUTAGE_RATE
     noise[outage] *= rng.uniform(0.05, 0.4, size=int(outage.sum()))
     counts = rng.poisson(expected * noise)
+    if counts.max(initial=0) >= dirty_rows.DIRTY_SEQUENCE_START:
+        raise ValueError(
+            f"{model.name}: {counts.max():,} registrations in a day; a day's sequence numbers "
+            f"stop below {dirty_rows.DIRTY_SEQUENCE_START:,} (lower the volume scale)"
+        )
 
     calibrated_days = np.zeros(len(days), dtype=bool)
     if figure is not None:
@@ -715,6 +734,7 @@ def generate_demo(
     end: date = date(2026, 10, 31),
     facility_ids: Collection[str] | None = None,
     progress: ProgressCallback | None = None,
+    volume_scale: float = 1.0,
 ) -> DemoSummary:
     """Write the demo registration database to ``out`` and say what it holds.
 
@@ -723,6 +743,13 @@ def generate_demo(
     database under ``out``. ``facility_ids`` limits the run (and the facilities table) to
     some facilities, for small, fast runs. ``progress(done, total, label)`` is called after
     each facility and at the end.
+
+    ``volume_scale`` multiplies every facility's expected daily volume, after calibration:
+    the same facilities with more (or fewer) registrations a day, for benchmarks at other
+    sizes (``bench/``). At 1.0 the run is exactly the calibrated demo. **At any other scale
+    the published figures are not reproduced**: the two calibrated facility-periods are
+    drawn to the published totals times the scale (rounded), and everything else scales in
+    expectation. The dirty rows keep their documented counts.
     """
     began = time.perf_counter()
     out = Path(out)
@@ -730,6 +757,8 @@ def generate_demo(
         raise FileExistsError(f"{out} already exists; pass --force to overwrite it")
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
+    if not volume_scale > 0:
+        raise ValueError(f"volume_scale must be above 0, not {volume_scale}")
     out.parent.mkdir(parents=True, exist_ok=True)
 
     districts = load_districts()
@@ -768,6 +797,8 @@ def generate_demo(
                             facility_id, figure.period_start, figure.period_end
                         )
                     )
+                if volume_scale != 1.0:
+                    model, figure = with_volume_scale(model, figure, volume_scale)
                 generated = generate_facility(
                     model, days, calendar, _facility_rng(seed, facility_id, 1), strings, figure
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -140,6 +141,44 @@ def test_small_run_follows_the_contract(tmp_path):
 def test_unknown_facility_id_in_the_subset_is_refused(tmp_path):
     with pytest.raises(ValueError, match="IN2200000000"):
         generate_demo(tmp_path / "demo.db", facility_ids=["IN2200000000"])
+
+
+# --- volume scale (the benchmark's larger and smaller demos) -------------------------------------
+
+
+def test_volume_scale_multiplies_registrations_and_scale_one_is_the_demo(tmp_path):
+    demo = _small_run(tmp_path / "demo.db")
+    one = _small_run(tmp_path / "one.db", volume_scale=1.0)
+    doubled = _small_run(tmp_path / "doubled.db", volume_scale=2.0)
+    assert _dump(tmp_path / "one.db") == _dump(tmp_path / "demo.db")
+    assert one == replace(demo, path=one.path, seconds=one.seconds)
+    assert 1.9 < doubled.registrations / demo.registrations < 2.1
+    assert doubled.facilities == demo.facilities  # registrations grow, facilities don't
+    with pytest.raises(ValueError, match="volume_scale"):
+        _small_run(tmp_path / "none.db", volume_scale=0)
+
+
+def test_a_scaled_calibrated_period_has_the_published_figure_times_the_scale(tmp_path):
+    figure = PUBLISHED_FIGURES[1]
+    (facility_id,) = load_facilities().loc[
+        lambda f: f["name_en"] == figure.facility_name, "facility_id"
+    ]
+    out = tmp_path / "demo.db"
+    generate_demo(
+        out,
+        start=figure.period_start,
+        end=figure.period_end,
+        facility_ids=[facility_id],
+        volume_scale=0.1,
+    )
+    registrations, linked = _query(
+        out,
+        """SELECT count(*), count(abha_number) FROM opd_registrations
+           WHERE facility_id = ? AND registered_at BETWEEN ? AND ?""",
+        (facility_id, f"{figure.period_start} 00:00:00", f"{figure.period_end} 23:59:59"),
+    )[0]
+    assert registrations == round(figure.registrations * 0.1)
+    assert linked == round(figure.abha_linked * 0.1)
 
 
 # --- calibration arithmetic --------------------------------------------------------------------

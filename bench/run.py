@@ -1,0 +1,553 @@
+"""The performance benchmark of issue 6, in one command (see docs/performance.md).
+
+    .venv/bin/python -m bench.run [--scales 0.2m,2m,20m] [--engines sqlite,postgresql]
+                                  [--runs 5] [--regenerate] [--skip-…]
+
+Generates the demo at each scale (registrations grow, the 49 facilities stay), loads it
+into PostgreSQL, refreshes the analytics store from each engine, and prints side by side:
+data sizes, refresh times (full and one new day), the key queries from the store and from
+the source, every page's server-side render time cold and warm, the naive pandas baseline
+for the Overview's figures with its peak memory, and the server's resident memory with
+browser sessions open — with the ratios the issue sets as targets. Generated data is kept
+under data/bench/ and in the PostgreSQL databases bench_<scale>[_store], and reused by later
+runs. The figures are also written to data/bench/results-<time>.json.
+
+Only counts and timings are printed, never a row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a file: python bench/run.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa  # noqa: E402
+
+from bench import data, key_queries, overview_figures, report, server_memory  # noqa: E402
+from bench.data import ENGINES, Scale  # noqa: E402
+from bench.report import count, megabytes, ratio, seconds, table, verdict  # noqa: E402
+from data_access.config import PROJECT_ROOT  # noqa: E402
+
+SHORT = {"sqlite": "SQLite", "postgresql": "PG"}
+TARGETS = {
+    "page_warm": 0.5,
+    "page_cold": 2.0,
+    "page_growth": 1.5,
+    "naive_speed": 100,
+    "naive_memory": 5,
+    "new_day": 2.0,
+    "full_refresh_20m": {"sqlite": 180.0, "postgresql": 60.0},
+    "server_rss": 500 * report.MB,
+}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run", description=(__doc__ or "").splitlines()[0]
+    )
+    parser.add_argument("--scales", default="0.2m,2m,20m", help="registration rows per scale")
+    parser.add_argument("--engines", default=",".join(ENGINES), help="sqlite and/or postgresql")
+    parser.add_argument("--runs", type=int, default=5, help="warm runs per page and query")
+    parser.add_argument(
+        "--source-runs", type=int, default=1, help="runs of each query on the source"
+    )
+    parser.add_argument("--regenerate", action="store_true", help="make the data anew")
+    parser.add_argument(
+        "--naive-scales",
+        help="scales of the naive baseline (default: the chosen ones up to 2m)",
+    )
+    parser.add_argument(
+        "--server-scale", help="scale of the server memory test (default: the largest)"
+    )
+    parser.add_argument("--sessions", type=int, default=5, help="browser sessions on the server")
+    parser.add_argument(
+        "--skip-refresh",
+        action="store_true",
+        help="reuse stores already built from the same data; no refresh timings",
+    )
+    for part in ("queries", "pages", "naive", "server"):
+        parser.add_argument(f"--skip-{part}", action="store_true", help=f"leave out the {part}")
+    args = parser.parse_args(argv)
+    args.scales = sorted((Scale.parse(s) for s in args.scales.split(",")), key=lambda s: s.rows)
+    args.engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    unknown = set(args.engines) - set(ENGINES)
+    if unknown:
+        parser.error(
+            f"unknown engine(s) {', '.join(sorted(unknown))}; choose from sqlite,postgresql"
+        )
+    if args.naive_scales is None:
+        args.naive_scales = [s for s in args.scales if s.rows <= 2_000_000]
+    else:
+        args.naive_scales = [Scale.parse(s) for s in args.naive_scales.split(",")]
+    args.server_scale = Scale.parse(args.server_scale) if args.server_scale else args.scales[-1]
+    return args
+
+
+class Bench:
+    """One run: what it measured so far (``results``), printed section by section."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.scales: list[Scale] = args.scales
+        self.engines: list[str] = args.engines
+        self.results: dict = {
+            "started": datetime.now().isoformat(timespec="seconds"),
+            "cpus": os.cpu_count(),
+            "scales": {s.name: {"rows_target": s.rows} for s in self.scales},
+            "engines": self.engines,
+            "runs": args.runs,
+            "code": code_version(),
+        }
+        data.BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        self.out = data.BENCH_DIR / f"results-{stamp}.json"
+
+    # --- helpers ----------------------------------------------------------------------------------
+    def save(self) -> None:
+        self.out.write_text(json.dumps(self.results, indent=1, default=str))
+
+    def section(self, name: str) -> dict:
+        self.results.setdefault(name, {})
+        self.results[name]["load_average_at_start"] = os.getloadavg()
+        return self.results[name]
+
+    def columns(self) -> list[tuple[Scale, str]]:
+        return [(s, e) for s in self.scales for e in self.engines]
+
+    def header(self, first: str, growth: bool = True) -> list[str]:
+        cells = [first, *(f"{s.label} {SHORT[e]}" for s, e in self.columns())]
+        if growth and len(self.scales) > 1:
+            big, small = self.scales[-1].label, self.scales[0].label
+            cells += [f"{big}/{small} {SHORT[e]}" for e in self.engines]
+        return cells
+
+    def growth(self, values: dict[tuple[str, str], float | None]) -> list[str]:
+        if len(self.scales) < 2:
+            return []
+        big, small = self.scales[-1].name, self.scales[0].name
+        return [ratio(values.get((big, e)), values.get((small, e))) for e in self.engines]
+
+    def row(self, label: str, values: dict, show=seconds, growth: bool = True) -> list[str]:
+        cells = [label, *(show(values.get((s.name, e))) for s, e in self.columns())]
+        return cells + (self.growth(values) if growth else [])
+
+    # --- data -------------------------------------------------------------------------------------
+    def prepare_data(self) -> None:
+        part = self.section("data")
+        print(f"Preparing data under {data.BENCH_DIR} …", flush=True)
+        for scale in self.scales:
+            generated = data.ensure_generated(scale, self.args.regenerate)
+            entry = {"generated": generated}
+            if "postgresql" in self.engines:
+                entry["postgresql_load"] = data.ensure_loaded(scale, generated["reused"] is False)
+            part[scale.name] = entry
+            self.results["scales"][scale.name]["rows"] = generated["rows"]
+            self.results["scales"][scale.name]["volume_scale"] = scale.volume_scale
+        self.save()
+
+    def refresh(self) -> None:
+        part = self.section("refresh")
+        for scale in self.scales:
+            for engine in self.engines:
+                key = f"{scale.name} {engine}"
+                current = data.store_is_current(scale, engine)
+                entry: dict = {}
+                if not (self.args.skip_refresh and current):
+                    print(f"Full refresh {key} …", flush=True)
+                    refreshed = data.full_refresh(scale, engine)
+                    entry["full"] = {
+                        "seconds": refreshed.seconds,
+                        "registrations": refreshed.registrations,
+                    }
+                if not self.args.skip_refresh:
+                    print(f"One new day {key} …", flush=True)
+                    entry["new_day"] = data.one_new_day(scale, engine)
+                entry["store"] = data.store_size(scale, engine)
+                part[key] = entry
+                self.save()
+        self.print_data()
+        self.print_refresh()
+
+    def print_data(self) -> None:
+        part, refreshed = self.results["data"], self.results["refresh"]
+        rows_by_scale = {s.name: self.results["scales"][s.name]["rows"] for s in self.scales}
+
+        def per_scale(label: str, value, show=seconds) -> list[str]:  # type: ignore[no-untyped-def]
+            return self.row(label, {(s.name, e): value(s, e) for s, e in self.columns()}, show)
+
+        def store(s: Scale, e: str) -> dict:
+            return refreshed[f"{s.name} {e}"]["store"]
+
+        def load(s: Scale, e: str) -> float | None:
+            entry = part[s.name].get("postgresql_load", {})
+            return entry.get("seconds") if e == "postgresql" else None
+
+        rows = [
+            per_scale("registration rows", lambda s, e: rows_by_scale[s.name], count),
+            per_scale(
+                "generated in, s (SQLite file)", lambda s, e: part[s.name]["generated"]["seconds"]
+            ),
+            per_scale("loaded into PostgreSQL in, s", load),
+            per_scale("analytics store size", lambda s, e: store(s, e)["bytes"], megabytes),
+        ]
+        for table_name in data.SUMMARY_TABLES:
+            rows.append(
+                per_scale(
+                    f"{table_name.name} rows",
+                    lambda s, e, t=table_name.name: store(s, e)["rows"][t],
+                    count,
+                )
+            )
+        reused = [s.name for s in self.scales if part[s.name]["generated"]["reused"]]
+        title = "data" + (f" (reused from an earlier run: {', '.join(reused)})" if reused else "")
+        print(table(title, self.header("figure"), rows))
+
+    def print_refresh(self) -> None:
+        part = self.results["refresh"]
+        biggest = self.scales[-1]
+
+        def value(path: tuple[str, str]):  # type: ignore[no-untyped-def]
+            return {
+                (s.name, e): part[f"{s.name} {e}"].get(path[0], {}).get(path[1])
+                for s, e in self.columns()
+            }
+
+        full, new_day = value(("full", "seconds")), value(("new_day", "seconds"))
+        rates = {
+            k: (self.results["scales"][k[0]]["rows"] / v if v else None) for k, v in full.items()
+        }
+        rows = [
+            self.row("full refresh, s", full),
+            self.row("  raw rows a second", rates, count_or_dash, growth=False),
+            self.row("one new day, incremental, s", new_day),
+            self.row(
+                "  days re-aggregated",
+                value(("new_day", "days_refreshed")),
+                count_or_dash,
+                growth=False,
+            ),
+            self.row(
+                "  rows of the new day", value(("new_day", "rows")), count_or_dash, growth=False
+            ),
+            self.row("  taking the day out again, s", value(("new_day", "restore_seconds"))),
+        ]
+        print(table("refresh (source and store on the same engine)", self.header("step"), rows))
+        for engine in self.engines:
+            target = TARGETS["full_refresh_20m"][engine]
+            got = full.get((biggest.name, engine))
+            if got is not None and biggest.rows >= 20_000_000:
+                print(
+                    f"  target: full refresh of 20M from {SHORT[engine]} ≤ {target:.0f} s: "
+                    f"{seconds(got)} s, {ratio(got, target)} the target "
+                    f"{verdict(got <= target)}"
+                )
+        worst = max((v for v in new_day.values() if v is not None), default=None)
+        if worst is not None:
+            print(
+                f"  target: one new day ≤ {TARGETS['new_day']:.0f} s: slowest {seconds(worst)} s "
+                f"{verdict(worst <= TARGETS['new_day'])}"
+            )
+
+    # --- key queries ------------------------------------------------------------------------------
+    def queries(self) -> None:
+        part = self.section("queries")
+        for scale in self.scales:
+            for engine in self.engines:
+                print(f"Key queries {scale.name} {engine} …", flush=True)
+                part[f"{scale.name} {engine}"] = key_queries.measure(
+                    scale.source_url(engine),
+                    scale.store_url(engine),
+                    self.args.runs,
+                    self.args.source_runs,
+                )
+                self.save()
+        names = list(part[f"{self.scales[0].name} {self.engines[0]}"])
+        rows = []
+        for name in names:
+            medians = {
+                (s.name, e): part[f"{s.name} {e}"][name]["median"] for s, e in self.columns()
+            }
+            firsts = {(s.name, e): part[f"{s.name} {e}"][name]["first"] for s, e in self.columns()}
+            rows.append(self.row(name + ", median s", medians))
+            rows.append(self.row("  first (new connection), s", firsts, growth=False))
+        print(table("key queries (data_access.queries)", self.header("query"), rows))
+
+    # --- pages ------------------------------------------------------------------------------------
+    def pages(self) -> None:
+        part = self.section("pages")
+        log = data.BENCH_DIR / "pages.log"
+        for scale in self.scales:
+            for engine in self.engines:
+                print(f"Pages {scale.name} {engine} …", flush=True)
+                store_url = scale.store_url(engine)
+                with log.open("ab") as errors:
+                    done = subprocess.run(
+                        [
+                            *(sys.executable, "-m", "bench.page_render"),
+                            *("--runs", str(self.args.runs), "--store", store_url, "--json"),
+                        ],
+                        cwd=PROJECT_ROOT,
+                        env=data.app_environment(store_url),
+                        stdout=subprocess.PIPE,
+                        stderr=errors,
+                        check=False,
+                    )
+                if done.returncode != 0:
+                    raise SystemExit(
+                        f"bench.page_render failed on {scale.name} {engine}; see {log}"
+                    )
+                part[f"{scale.name} {engine}"] = json.loads(done.stdout)
+                self.save()
+        self.print_pages()
+
+    def print_pages(self) -> None:
+        part = self.results["pages"]
+        first = part[f"{self.scales[0].name} {self.engines[0]}"]["pages"]
+        keys = [(p["page"], p["state"]) for p in first]
+
+        def lookup(s: Scale, e: str) -> dict:
+            return {(p["page"], p["state"]): p for p in part[f"{s.name} {e}"]["pages"]}
+
+        found = {(s.name, e): lookup(s, e) for s, e in self.columns()}
+        rows = []
+        for key in keys:
+            cold = {k: v[key]["cold"] for k, v in found.items()}
+            warm = {k: v[key]["warm"] for k, v in found.items()}
+            cells = [f"{key[0]}, {key[1]}"]
+            cells += [f"{seconds(cold[k])} / {seconds(warm[k])}" for k in cold]
+            if len(self.scales) > 1:
+                cells += [
+                    f"{c} / {w}" for c, w in zip(self.growth(cold), self.growth(warm), strict=True)
+                ]
+            rows.append(cells)
+        first_render = {k: part[f"{k[0]} {k[1]}"]["process_first_render"] for k in found}
+        rows.append(self.row("first render in the process", first_render))
+        print(
+            table(
+                "pages, server-side (AppTest): cold / warm, s", self.header("page, filters"), rows
+            )
+        )
+        self.print_page_targets(found)
+
+    def print_page_targets(self, found: dict) -> None:
+        big, small = self.scales[-1], self.scales[0]
+        for engine in self.engines:
+            pages = found[(big.name, engine)]
+            warm = max(p["warm"] for p in pages.values())
+            cold = max(p["cold"] for p in pages.values())
+            line = (
+                f"  targets at {big.label} {SHORT[engine]}: slowest warm {seconds(warm)} s "
+                f"(≤ {TARGETS['page_warm']}) {verdict(warm <= TARGETS['page_warm'])}; slowest "
+                f"cold {seconds(cold)} s (≤ {TARGETS['page_cold']:.0f}) "
+                f"{verdict(cold <= TARGETS['page_cold'])}"
+            )
+            if big is not small:
+                base = found[(small.name, engine)]
+                growth = {
+                    k: p["warm"] / base[k]["warm"] for k, p in pages.items() if base[k]["warm"]
+                }
+                worst = max(growth, key=growth.__getitem__)
+                line += (
+                    f"; warm {big.label}/{small.label} at most ×{growth[worst]:.1f} "
+                    f"({worst[0]}, {worst[1]}; ≤ ×{TARGETS['page_growth']}) "
+                    f"{verdict(growth[worst] <= TARGETS['page_growth'])}"
+                )
+            print(line)
+
+    # --- the naive baseline -----------------------------------------------------------------------
+    def naive(self) -> None:
+        part = self.section("naive")
+        for scale in self.args.naive_scales:
+            if scale.name not in self.results["scales"]:
+                continue
+            for engine in self.engines:
+                print(f"Naive baseline {scale.name} {engine} …", flush=True)
+                first, last = _default_period(scale.store_url(engine))
+                part[f"{scale.name} {engine}"] = {
+                    "period": [str(first), str(last)],
+                    "naive": overview_figures.measure(
+                        "naive", scale.source_url(engine), first, last
+                    ),
+                    "ours": overview_figures.measure("ours", scale.store_url(engine), first, last),
+                }
+                self.save()
+        rows = []
+        for key, entry in part.items():
+            if key == "load_average_at_start":
+                continue
+            naive, ours = entry["naive"], entry["ours"]
+            rows.append(
+                [
+                    key,
+                    seconds(naive["seconds"]),
+                    megabytes(naive["peak_rss_bytes"]),
+                    seconds(ours["seconds"]),
+                    megabytes(ours["peak_rss_bytes"]),
+                    ratio(naive["seconds"], ours["seconds"]),
+                    ratio(naive["peak_rss_bytes"], ours["peak_rss_bytes"]),
+                    ratio(
+                        naive["peak_rss_bytes"] - naive["rss_after_imports_bytes"],
+                        ours["peak_rss_bytes"] - ours["rss_after_imports_bytes"],
+                    ),
+                    count(naive["registrations"] - ours["registrations"]),
+                    verdict(
+                        naive["seconds"] >= TARGETS["naive_speed"] * ours["seconds"]
+                        and naive["peak_rss_bytes"]
+                        >= TARGETS["naive_memory"] * ours["peak_rss_bytes"]
+                    )
+                    if key.startswith("2m ")
+                    else "",
+                ]
+            )
+        header = [
+            "scale, engine",
+            "naive s",
+            "naive peak RSS",
+            "ours s",
+            "ours peak RSS",
+            "naive/ours time",
+            "naive/ours memory",
+            "same, above imports",
+            "naive − ours rows",
+            "",
+        ]
+        print(
+            table("the Overview's figures by district, default period: naive vs ours", header, rows)
+        )
+        print(
+            f"  targets at 2M: naive/ours time ≥ ×{TARGETS['naive_speed']}, "
+            f"memory ≥ ×{TARGETS['naive_memory']} (ours ≤ 1/{TARGETS['naive_memory']} of naive)"
+        )
+
+    # --- the server -------------------------------------------------------------------------------
+    def server(self) -> None:
+        part = self.section("server")
+        scale = self.args.server_scale
+        rows = []
+        for engine in self.engines:
+            print(
+                f"Server memory {scale.name} {engine}, {self.args.sessions} sessions …", flush=True
+            )
+            measured = server_memory.measure(
+                data.app_environment(scale.store_url(engine)),
+                self.args.sessions,
+                data.BENCH_DIR / "server.log",
+            )
+            part[f"{scale.name} {engine}"] = measured
+            self.save()
+            rows.append(
+                [
+                    f"{scale.label} {SHORT[engine]}",
+                    measured["sessions"],
+                    megabytes(measured["rss_at_start_bytes"]),
+                    megabytes(measured["peak_rss_bytes"]),
+                    megabytes(measured["rss_bytes"]),
+                    seconds(measured["seconds"]),
+                    ratio(measured["peak_rss_bytes"], TARGETS["server_rss"]),
+                    verdict(measured["peak_rss_bytes"] <= TARGETS["server_rss"]),
+                ]
+            )
+        header = [
+            "store",
+            "sessions",
+            "RSS at start",
+            "peak RSS",
+            "RSS at end",
+            "visits took, s",
+            "peak/500 MB",
+            "",
+        ]
+        print(
+            table(
+                "dashboard server memory (streamlit run app.py, every page in every session)",
+                header,
+                rows,
+            )
+        )
+
+
+def code_version() -> dict[str, object]:
+    """The commit measured, and which of the data layer's files differ from it."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "uncommitted": git(
+            "diff", "--name-only", "HEAD", "--", "data_access", "ui", "views"
+        ).splitlines(),
+    }
+
+
+def count_or_dash(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def _default_period(store_url: str) -> tuple:
+    """The pages' default period: the last 90 days of data."""
+    from datetime import timedelta
+
+    last = key_queries.last_day(store_url)
+    return last - timedelta(days=89), last
+
+
+def _check_postgres(engines: list[str]) -> None:
+    if "postgresql" not in engines:
+        return
+    engine = sa.create_engine(data.PG_ADMIN_URL, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise SystemExit(
+            f"PostgreSQL at {data.PG_ADMIN_URL} does not answer ({reason}); set "
+            "BENCH_POSTGRES_URL or run with --engines sqlite"
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    _check_postgres(args.engines)
+    bench = Bench(args)
+    started = time.perf_counter()
+    print(
+        f"Benchmark: scales {', '.join(s.label for s in args.scales)}; engines "
+        f"{', '.join(args.engines)}; {os.cpu_count()} CPUs; load average "
+        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}",
+        flush=True,
+    )
+    code = bench.results["code"]
+    changed = f"; uncommitted: {', '.join(code['uncommitted'])}" if code["uncommitted"] else ""
+    print(f"Code: commit {code['commit'] or '?'}{changed}", flush=True)
+    bench.prepare_data()
+    bench.refresh()
+    if not args.skip_queries:
+        bench.queries()
+    if not args.skip_pages:
+        bench.pages()
+    if not args.skip_naive and args.naive_scales:
+        bench.naive()
+    if not args.skip_server:
+        bench.server()
+    bench.results["seconds"] = time.perf_counter() - started
+    bench.save()
+    print(f"\nDone in {bench.results['seconds'] / 60:.1f} min; figures in {bench.out}")
+
+
+if __name__ == "__main__":
+    main()

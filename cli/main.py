@@ -200,8 +200,18 @@ def demo(out: str | None, seed: int, force: bool) -> None:
 @store_option
 @click.option("--full", is_flag=True, help="Rebuild every analytics table from scratch.")
 @click.option("--lookback-days", type=click.IntRange(min=0), default=None)
+@click.option(
+    "--check-every-day",
+    is_flag=True,
+    help="Compare every day's row count with the source now (by default done once a day; "
+    "the refreshes in between check the recent days only).",
+)
 def refresh_command(
-    db: str | None, store: str | None, full: bool, lookback_days: int | None
+    db: str | None,
+    store: str | None,
+    full: bool,
+    lookback_days: int | None,
+    check_every_day: bool,
 ) -> None:
     """Bring the analytics tables up to date (incremental unless --full)."""
     settings = _settings(db, store)
@@ -209,7 +219,12 @@ def refresh_command(
     lookback = settings.lookback_days if lookback_days is None else lookback_days
     with progress_bar("refresh") as bar:
         report: RefreshReport = refresh(
-            source, store_db, full=full, lookback_days=lookback, progress=bar
+            source,
+            store_db,
+            full=full,
+            lookback_days=lookback,
+            progress=bar,
+            **({"complete_check_hours": 0} if check_every_day else {}),
         )
     kind = "full" if report.full else "incremental"
     _say(

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import F1, F2, WORKED_JANUARY, write_worked_example
+import sqlalchemy as sa
+from conftest import F1, F2, WORKED_JANUARY, _row, write_worked_example
 
 from cli.main import main
 from data_access.contract import source_metadata
+from data_access.engines import store_engine
+from data_access.queries import Period, Scope, registration_counts
 
 JANUARY = ["--from", "2025-01-01", "--to", "2025-01-31"]
 
@@ -145,3 +149,37 @@ def write_worked_example_tables(url: str) -> None:
     source_metadata(with_keys=False).create_all(engine)
     engine.dispose()
     write_worked_example(url)
+
+
+def test_refresh_checks_every_day_when_asked(
+    worked_source_url: str, tmp_path: Path, capsys
+) -> None:
+    """A row synced late onto an old day: the next refresh of the day checks the recent
+    days only and leaves it for the daily complete check; --check-every-day finds it now."""
+    store = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    code, _, err = run(capsys, "refresh", "--db", worked_source_url, "--store", store)
+    assert code == 0, err
+    engine = sa.create_engine(worked_source_url)
+    with engine.begin() as conn:
+        conn.execute(
+            source_metadata(with_keys=False).tables["opd_registrations"].insert(),
+            [_row("late", F2, datetime(2025, 1, 20, 9))],
+        )
+    engine.dispose()
+
+    def january_f2() -> int:
+        counts = registration_counts(
+            store_engine(store), Period(date(2025, 1, 1), date(2025, 1, 31)), Scope.of([], [F2])
+        )
+        return int(counts["opd_registrations"].sum())
+
+    before = WORKED_JANUARY["F2"]["opd_registrations"]
+    assert january_f2() == before
+    code, _, err = run(capsys, "refresh", "--db", worked_source_url, "--store", store)
+    assert code == 0, err
+    assert january_f2() == before, "within a day of the last check, old days are not counted"
+    code, _, err = run(
+        capsys, "refresh", "--db", worked_source_url, "--store", store, "--check-every-day"
+    )
+    assert code == 0, err
+    assert january_f2() == before + 1

@@ -207,3 +207,42 @@ def test_an_earlier_copy_on_another_old_day_moves_the_kept_copy(
         )
     assert days[datetime(2025, 1, 10).date()] == 1
     assert datetime(2025, 1, 16).date() not in days, "r4 was F1's only registration that day"
+
+
+def test_between_complete_checks_only_recent_days_are_counted(
+    worked_source_url: str, tmp_path
+) -> None:
+    """Refreshes within a day of the last complete check count the recent days only: a
+    row synced late onto an old day waits for the next complete check (at most a day),
+    while a new day's rows show at once. The complete check then finds the late row and
+    the store equals a full refresh."""
+    source = source_engine(worked_source_url)
+    incremental = store_engine(f"sqlite:///{tmp_path / 'incremental.sqlite'}")
+    full = store_engine(f"sqlite:///{tmp_path / 'full.sqlite'}")
+    refresh(source, incremental, now=NOW)
+    add_rows(
+        worked_source_url,
+        [
+            _row("old", F1, datetime(2025, 1, 20, 9)),  # 22 months late
+            _row("new", F2, datetime(2026, 11, 26, 15)),  # today, after NOW
+        ],
+    )
+    soon = datetime(2026, 11, 26, 18, 0)
+
+    def day_count(day) -> int | None:
+        d = st.summary_daily
+        with incremental.connect() as conn:
+            return conn.execute(
+                sa.select(sa.func.sum(d.c.registrations)).where(d.c.day == day)
+            ).scalar()
+
+    quick = refresh(source, incremental, now=soon)
+    assert not quick.full and quick.days < 20
+    assert day_count(datetime(2026, 11, 26).date()) == 1
+    assert day_count(datetime(2025, 1, 20).date()) is None, "an old day waits"
+
+    complete = refresh(source, incremental, now=NOW.replace(day=27, hour=13))
+    assert not complete.full
+    assert day_count(datetime(2025, 1, 20).date()) == 1, "the complete check found it"
+    refresh(source, full, now=NOW.replace(day=27, hour=13), full=True)
+    assert snapshot(incremental) == snapshot(full)

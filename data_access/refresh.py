@@ -16,7 +16,10 @@ Incremental refresh re-aggregates:
 - the days between the previous refresh and now (a timestamp that was in the future then
   may be valid now);
 - the days holding other copies of the registrations of those days;
-- always: the rows with a missing, unreadable or future timestamp.
+- always: the rows whose timestamp lies in no day up to today (missing, before 1900, a
+  later day), found through the index. An invalid timestamp inside a day's range (an
+  unreadable text on SQLite, a time later today) is refreshed with that day
+  (``quality_excluded.source_day``), so no refresh reads every row's timestamp.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from data_access.engines import describe
 from data_access.errors import ContractError
 from data_access.rules import (
     COUNTED,
+    EARLIEST,
     FLAG_COLUMNS,
     RowWindow,
     calendar_day,
@@ -110,10 +114,6 @@ def require_contract_tables(engine: sa.Engine) -> set[str]:
 
 
 # --- what changed --------------------------------------------------------------------------
-EARLIEST = datetime(1900, 1, 1)
-"""Timestamps before this are outside every day of the day counts (as unreadable ones)."""
-
-
 def source_day_counts(
     conn: sa.Connection, now: datetime, since: date | None = None
 ) -> dict[date | None, int]:
@@ -233,7 +233,7 @@ def day_ranges(days: Iterable[date], max_len: int = CHUNK_DAYS) -> list[tuple[da
 # --- aggregation in the source ---------------------------------------------------------------
 DETAIL_COLUMNS = (*DETAIL_KEYS, "registrations", *SUMMED)
 DEPARTMENT_COLUMNS = ("facility_id", "day", "department", "registrations", "abha_linked")
-EXCLUDED_COLUMNS = ("day", "facility_id", "kind", "rows")
+EXCLUDED_COLUMNS = ("day", "facility_id", "kind", "source_day", "rows")
 
 
 @dataclass
@@ -290,13 +290,15 @@ def aggregate_window(conn: sa.Connection, window: RowWindow, now: datetime) -> W
     day = sa.type_coerce(c.day, sa.Text).label("day")
     keys = [c.status, *(day if k == "day" else c[k] for k in DETAIL_KEYS)]
     sums = [sa.func.sum(c[name]).label(name) for name in SUMMED]
+    source_day = sa.type_coerce(c.source_day, sa.Text).label("source_day")
     by_detail = sa.select(
         sa.literal(0).label("part"),
         *keys,
         sa.null().label("department"),
         sa.func.count().label("registrations"),
         *sums,
-    ).group_by(*keys)
+        source_day,
+    ).group_by(*keys, source_day)
     department = sa.func.coalesce(sa.func.nullif(sa.func.trim(c.department), ""), NO_DEPARTMENT)
     dept_keys = [c.facility_id, day, department]
     by_department = (
@@ -309,11 +311,13 @@ def aggregate_window(conn: sa.Connection, window: RowWindow, now: datetime) -> W
             department.label("department"),
             sa.func.count().label("registrations"),
             *[sa.func.sum(c[name]).label(name) for name in SUMMED],
+            sa.null().label("source_day"),
         )
         .where(c.status == COUNTED)
         .group_by(c.status, *dept_keys)
     )
-    # Positions in a result row: part, status, DETAIL_KEYS…, department, registrations, SUMMED…
+    # Positions in a result row:
+    # part, status, DETAIL_KEYS…, department, registrations, SUMMED…, source_day
     first_key, first_count = 2, 2 + len(DETAIL_KEYS) + 1
     department_at, linked_at = first_count - 1, first_count + 1
     detail: list[tuple] = []
@@ -325,9 +329,9 @@ def aggregate_window(conn: sa.Connection, window: RowWindow, now: datetime) -> W
                 (row[2], row[3], row[department_at], row[first_count], row[linked_at] or 0)
             )
         elif row[1] == COUNTED:
-            detail.append(tuple(row[first_key:department_at]) + tuple(row[first_count:]))
+            detail.append(tuple(row[first_key:department_at]) + tuple(row[first_count:-1]))
         else:
-            excluded[(row[3], row[2], row[1])] += row[first_count]
+            excluded[(row[3], row[2], row[1], row[-1])] += row[first_count]
     return WindowAggregates(detail, [(*key, n) for key, n in excluded.items()], departments)
 
 
@@ -384,7 +388,12 @@ def _delete_days(conn: sa.Connection, ranges: list[tuple[date, date]]) -> None:
     if not ranges:
         return
     for table in DAY_TABLES:
-        conn.execute(table.delete().where(sa.or_(*(table.c.day.between(a, b) for a, b in ranges))))
+        columns = [table.c.day]
+        if table is st.quality_excluded:
+            columns.append(table.c.source_day)
+        conn.execute(
+            table.delete().where(sa.or_(*(col.between(a, b) for a, b in ranges for col in columns)))
+        )
 
 
 DAILY_COLUMNS = ("facility_id", "day", "registrations", *SUMMED)
@@ -679,8 +688,11 @@ def refresh(
         report = RefreshReport(full=full, refreshed_at=now, ranges=ranges)
         if not full:
             _delete_days(wconn, ranges)
+        # what the window of timestamps outside every day (always refreshed) made
         t = st.quality_excluded
-        wconn.execute(t.delete().where(t.c.day.is_(None)))
+        wconn.execute(t.delete().where(t.c.day.is_(None), t.c.source_day.is_(None)))
+        for table in DAY_TABLES:
+            wconn.execute(table.delete().where(table.c.day < EARLIEST.date()))
 
         total = len(ranges) + 2
         reference = reference_reader.submit(read_reference_tables, source, tables)

@@ -194,9 +194,10 @@ def abha_malformed(cleaned: sa.ColumnElement[str]) -> sa.ColumnElement[int]:
 class RowWindow:
     """Which raw rows a classification run looks at.
 
-    ``days`` (a closed range) picks the rows whose timestamp falls on those days; with
-    ``invalid=True`` the window is instead the rows whose timestamp is missing, unreadable
-    or in the future. The rows sharing a registration_id with those are always looked at
+    ``days`` (a closed range) picks the rows whose raw timestamp lies in those days' range
+    (readable or not, see ``_ownership``); with ``invalid=True`` the window is instead the
+    rows whose raw timestamp lies in no day up to today (missing, before 1900, a later
+    day: ``outside_every_day``). The rows sharing a registration_id with those are always looked at
     as well, so a duplicate is recognised whatever day its first copy is on.
     """
 
@@ -223,6 +224,23 @@ class RowWindow:
         return self.first_day is None and self.last_day is None and not self.invalid
 
 
+EARLIEST = datetime(1900, 1, 1)
+"""Timestamps before this belong to no day window (as missing and unreadable ones)."""
+
+
+def outside_every_day(at: sa.ColumnElement, now: datetime) -> sa.ColumnElement[bool]:
+    """Rows whose raw timestamp lies in no day up to ``now``'s: missing, before 1900, or
+    from the next day on (or text that sorts there, on SQLite). Found through the
+    registered_at index; every other row lies in the range of exactly one day, and that
+    day's window owns it, readable or not."""
+    tomorrow = _day_start(now.date() + timedelta(days=1))
+    return sa.or_(
+        at.is_(None),
+        at < sa.bindparam("earliest", EARLIEST, type_=sa.DateTime),
+        at >= sa.bindparam("tomorrow", tomorrow, type_=sa.DateTime),
+    )
+
+
 PROBE_MAX_DAYS = 62
 """Windows up to this many days find their rows' copies by probing the registration_id
 index row by row; longer ones group the whole index once (see ``_ids_with_copies``)."""
@@ -236,7 +254,7 @@ def _in_window(window: RowWindow, ts: sa.ColumnElement, now_param: sa.BindParame
     """The raw rows a window looks at, by their own timestamp (see RowWindow)."""
     r = opd_registrations
     if window.invalid:
-        return sa.or_(r.c.registered_at.is_(None), ts.is_(None), r.c.registered_at > now_param)
+        return outside_every_day(r.c.registered_at, now_param.value)
     conditions = []
     if window.first_day is not None:
         conditions.append(r.c.registered_at >= _day_start(window.first_day))
@@ -352,6 +370,7 @@ def classified_registrations(window: RowWindow, now: datetime) -> sa.Subquery:
         folded(r.c.visit_type).label("visit_type"),
         folded(r.c.gender).label("gender"),
         cleaned_abha(r.c.abha_number).label("abha"),
+        r.c.registered_at.label("raw_at"),
     )
     in_window = None if window.is_everything else _in_window(window, ts, now_param)
     with_copies = (
@@ -370,6 +389,8 @@ def classified_registrations(window: RowWindow, now: datetime) -> sa.Subquery:
     raw = sa.union_all(single, *ranked_copies).subquery("raw")
     raw_ts = raw.c.ts
     raw_valid = sa.and_(raw_ts.is_not(None), raw_ts <= now_param)
+    day = sa.case((raw_valid, calendar_day(raw_ts)), else_=sa.null())
+    owned, source_day = _ownership(window, raw.c.raw_at, raw_valid, day, now)
 
     # What depends on the row alone is computed here, once per row: the windowed select
     # is materialised by every engine, so its outputs are not evaluated again above it.
@@ -378,7 +399,9 @@ def classified_registrations(window: RowWindow, now: datetime) -> sa.Subquery:
         raw.c.department,
         raw.c.copy_number,
         raw_valid.label("ts_valid"),
-        sa.case((raw_valid, calendar_day(raw_ts)), else_=sa.null()).label("day"),
+        day.label("day"),
+        source_day.label("source_day"),
+        owned.label("owned"),
         normalised_channel(raw.c.channel).label("channel"),
         normalised_visit_type(raw.c.visit_type).label("visit_type"),
         normalised_gender(raw.c.gender).label("gender"),
@@ -421,6 +444,8 @@ def classified_registrations(window: RowWindow, now: datetime) -> sa.Subquery:
             ranked.c.nonstandard_channel,
             ranked.c.nonstandard_visit_type,
             ranked.c.nonstandard_gender,
+            ranked.c.source_day,
+            ranked.c.owned,
         )
         .select_from(ranked.outerjoin(f, f.c.facility_id == ranked.c.facility_id))
         .subquery("classified")
@@ -428,22 +453,52 @@ def classified_registrations(window: RowWindow, now: datetime) -> sa.Subquery:
     return _restrict_to_window(classified, window)
 
 
-def _restrict_to_window(classified: sa.Subquery, window: RowWindow) -> sa.Subquery:
-    """Keep the rows that belong to the window by their own day.
+def _ownership(
+    window: RowWindow,
+    raw_at: sa.ColumnElement,
+    valid: sa.ColumnElement[bool],
+    day: sa.ColumnElement,
+    now: datetime,
+) -> tuple[sa.ColumnElement[int], sa.ColumnElement]:
+    """Which of the rows read belong to ``window`` (1/0), and the ``source_day`` of those
+    with an invalid timestamp that a day window owns.
 
-    The rows of other days that were read only to recognise duplicates belong to another
-    window and are left out here, so that each raw row is classified in exactly one window.
+    Each raw row belongs to exactly one window. A valid timestamp belongs to the window
+    of its day. An invalid one belongs to the day whose range of raw timestamps holds it
+    (on SQLite an unreadable text that sorts inside a day; on either engine a time later
+    today than ``now``) — its ``source_day``, by which a refresh of that day deletes and
+    remakes it — or, when it lies in no day (missing, before 1900, a later day), to the
+    window of invalid timestamps. So no refresh needs to read every timestamp to find the
+    unreadable ones. The rows of other days read only to rank copies are left out.
     """
     if window.is_everything:
-        return classified
-    c = classified.c
+        return sa.literal(1), sa.null()
     if window.invalid:
-        condition = c.day.is_(None)
+        return sa.case((outside_every_day(raw_at, now), 1), else_=0), sa.null()
+    first, last = window.first_day, window.last_day
+    assert first is not None and last is not None, "a day window has both ends"
+    low, high = _day_start(first), _day_start(last + timedelta(days=1))
+    in_range = sa.and_(raw_at >= low, raw_at < high)
+    if window.days > PROBE_MAX_DAYS:
+        bucket: sa.ColumnElement = sa.literal(first, sa.Date)  # ownership only
     else:
-        parts = [c.day.is_not(None)]
-        if window.first_day is not None:
-            parts.append(c.day >= window.first_day)
-        if window.last_day is not None:
-            parts.append(c.day <= window.last_day)
-        condition = sa.and_(*parts)
-    return sa.select(classified).where(condition).subquery("in_window")
+        bucket = sa.case(
+            *(
+                (
+                    raw_at < _day_start(first + timedelta(days=k + 1)),
+                    sa.literal(first + timedelta(days=k), sa.Date),
+                )
+                for k in range(window.days)
+            ),
+            else_=sa.null(),
+        )
+    invalid_here = sa.and_(sa.not_(valid), in_range)
+    owned = sa.case((sa.and_(valid, day >= first, day <= last), 1), (invalid_here, 1), else_=0)
+    return owned, sa.case((invalid_here, bucket), else_=sa.null())
+
+
+def _restrict_to_window(classified: sa.Subquery, window: RowWindow) -> sa.Subquery:
+    """Keep the rows the window owns (see _ownership)."""
+    if window.is_everything:
+        return classified
+    return sa.select(classified).where(classified.c.owned == 1).subquery("in_window")

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from data_access.rules import FLAG_COLUMNS
 
 STORE = sa.MetaData()
-STORE_VERSION = "3"
+STORE_VERSION = "4"
 """Bumped whenever the analytics tables change shape; a store of another version is
 rebuilt by the next refresh (and until then the dashboard asks for one)."""
 
@@ -82,11 +82,14 @@ quality_excluded = sa.Table(
     sa.Column("day", sa.Date),
     sa.Column("facility_id", sa.Text),
     sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("source_day", sa.Date),
     sa.Column("rows", sa.Integer, nullable=False),
     sa.Index("ix_quality_excluded_rows_day", "day"),
 )
 """Raw rows kept out of every figure, by kind (duplicate, unknown_facility,
-invalid_timestamp). ``day`` is NULL for an invalid timestamp, ``facility_id`` as recorded."""
+invalid_timestamp). ``day`` is NULL for an invalid timestamp, ``facility_id`` as recorded.
+``source_day``: for an invalid timestamp that lies within a day's range of raw timestamps
+(see ``rules._ownership``), that day, by which the refresh of that day replaces it."""
 
 enrolments_daily = sa.Table(
     "enrolments_daily",

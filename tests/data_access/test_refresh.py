@@ -246,3 +246,49 @@ def test_between_complete_checks_only_recent_days_are_counted(
     assert day_count(datetime(2025, 1, 20).date()) == 1, "the complete check found it"
     refresh(source, full, now=NOW.replace(day=27, hour=13), full=True)
     assert snapshot(incremental) == snapshot(full)
+
+
+def _invalid_rows(store: sa.Engine) -> int:
+    q = st.quality_excluded
+    with store.connect() as conn:
+        return int(
+            conn.execute(
+                sa.select(sa.func.coalesce(sa.func.sum(q.c.rows), 0)).where(
+                    q.c.kind == "invalid_timestamp"
+                )
+            ).scalar()
+        )
+
+
+def test_invalid_timestamps_inside_a_day_are_refreshed_with_that_day(
+    worked_source_url: str, tmp_path
+) -> None:
+    """A time later today than "now" (both engines) and, on SQLite, an unreadable text that
+    sorts inside 20 January belong to the window of their day: found by that day's
+    refresh, kept while invalid, counted once valid; equal to a full refresh each time."""
+    source = source_engine(worked_source_url)
+    incremental = store_engine(f"sqlite:///{tmp_path / 'incremental.sqlite'}")
+    refresh(source, incremental, now=NOW)
+    before = _invalid_rows(incremental)
+    add_rows(worked_source_url, [_row("tonight", F2, datetime(2026, 11, 26, 20))])
+    added = 1
+    if source.dialect.name == "sqlite":
+        raw = sa.create_engine(worked_source_url)
+        with raw.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO opd_registrations (registration_id, facility_id, registered_at, "
+                "channel, visit_type, gender, age_years) VALUES "
+                "('garbled', ?, '2025-01-20 99:00:00', 'counter', 'new', 'F', 40)",
+                (F1,),
+            )
+        raw.dispose()
+        added += 1
+
+    for step, now in enumerate((datetime(2026, 11, 26, 13), datetime(2026, 11, 26, 21))):
+        report = refresh(source, incremental, now=now, complete_check_hours=0)
+        assert not report.full
+        full = store_engine(f"sqlite:///{tmp_path / f'full{step}.sqlite'}")
+        refresh(source, full, now=now, full=True)
+        assert snapshot(incremental) == snapshot(full)
+        tonight_counted = step == 1
+        assert _invalid_rows(incremental) == before + added - tonight_counted

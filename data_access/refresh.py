@@ -53,6 +53,7 @@ from data_access.rules import (
     calendar_day,
     classified_registrations,
     days_sharing_registration_ids,
+    outside_every_day,
 )
 
 IST = ZoneInfo("Asia/Kolkata")
@@ -153,9 +154,10 @@ def source_day_counts(
             if n:
                 counts[day] = int(n)
             day += timedelta(days=1)
-    tomorrow = datetime.combine(today + timedelta(days=1), datetime.min.time())
-    outside = [at.is_(None), at < EARLIEST, at >= tomorrow]
-    rest = conn.execute(sa.select(sa.func.count()).select_from(r).where(sa.or_(*outside))).scalar()
+    # the rows of the window of timestamps outside every day, by the same definition
+    rest = conn.execute(
+        sa.select(sa.func.count()).select_from(r).where(outside_every_day(at, now))
+    ).scalar()
     if rest:
         counts[None] = int(rest)
     return counts
@@ -269,9 +271,13 @@ class WindowAggregates:
 
 
 def as_date(value: object) -> date | None:
+    """A day as either engine returns it (``date`` or ISO text); None for no day."""
     if value is None or isinstance(value, date):
         return value  # type: ignore[return-value]
-    return date.fromisoformat(str(value)[:10])
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
 
 
 def aggregate_window(conn: sa.Connection, window: RowWindow, now: datetime) -> WindowAggregates:
@@ -440,15 +446,6 @@ def breakdown_rows(detail: list[tuple]) -> list[tuple]:
     return rows
 
 
-def _parse_day(value: object) -> date | None:
-    if value is None or isinstance(value, date):
-        return value  # type: ignore[return-value]
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
 def read_reference_tables(source: sa.Engine, tables: set[str]) -> dict[str, list[dict]]:
     """Districts, facilities, staff and enrolments: small tables, read whole (in a thread
     of their own, while the windows are aggregated)."""
@@ -461,7 +458,7 @@ def read_reference_tables(source: sa.Engine, tables: set[str]) -> dict[str, list
         facilities = []
         for r in conn.execute(sa.select(*columns, go_live_text)).mappings():
             row = dict(r)
-            row["ehospital_go_live"] = _parse_day(row["ehospital_go_live"])
+            row["ehospital_go_live"] = as_date(row["ehospital_go_live"])
             facilities.append(row)
         out[st.dim_facilities.name] = facilities
         out[st.dim_facility_staff.name] = []

@@ -10,7 +10,6 @@ store on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import inspect
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from conftest import DEMO_NOW, F1, F2, F_UNKNOWN, PG_ADMIN_URL
+from conftest import DEMO_NOW, F1, F2, F_UNKNOWN, fresh_postgres_database
 
 from data_access import queries
 from data_access.engines import source_engine, store_engine
@@ -78,17 +77,7 @@ def _fill_optional_tables(url: str) -> None:
 @pytest.fixture
 def second_postgres_url() -> Iterator[str]:
     """Another fresh PostgreSQL database, for the store beside the source's."""
-    name = f"ehd_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from fresh_postgres_database()
 
 
 @pytest.fixture

@@ -12,10 +12,15 @@ Incremental refresh re-aggregates:
   after the previous check); the refreshes in between check the days since the previous
   refresh and the look-back before them, so that a refresh every few minutes does not
   read the whole index each time;
-- the last ``lookback_days`` days before the newest data, for rows changed in place;
+- of the last ``lookback_days`` days before the newest data, those whose rows changed in
+  place: each look-back day's content fingerprint (a sum of per-row digests of every
+  column, computed in the source, :func:`day_fingerprints`) is compared with the one the
+  previous refresh kept;
 - the days between the previous refresh and now (a timestamp that was in the future then
   may be valid now);
 - the days holding other copies of the registrations of those days;
+- everything, when the facility registry changed (which facilities exist, their go-live
+  days: :func:`registry_fingerprint`), or the store is of another version or source;
 - always: the rows whose timestamp lies in no day up to today (missing, before 1900, a
   later day), found through the index. An invalid timestamp inside a day's range (an
   unreadable text on SQLite, a time later today) is refreshed with that day
@@ -24,11 +29,13 @@ Incremental refresh re-aggregates:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import sys
 import time
 import types
+import zlib
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -39,6 +46,8 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from data_access import contract as src
 from data_access import store as st
@@ -163,6 +172,85 @@ def source_day_counts(
     return counts
 
 
+class _row_digest(FunctionElement):
+    """A 32-bit digest of a row's columns (NULL told apart from any text), summed per day
+    by :func:`day_fingerprints`. PostgreSQL: the first 32 bits of md5; SQLite: CRC-32 by a
+    function this module registers on the connection; other engines: NULL (no digest:
+    every look-back day is re-read)."""
+
+    type = sa.BigInteger()
+    name = "row_digest"
+    inherit_cache = True
+
+
+_DIGEST_FUNCTION = "ehospital_row_digest"
+
+
+@compiles(_row_digest, "postgresql")
+def _row_digest_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    parts = ", ".join(
+        f"coalesce(CAST({compiler.process(c, **kw)} AS text), chr(30))" for c in element.clauses
+    )
+    return f"('x' || left(md5(concat_ws(chr(31), {parts})), 8))::bit(32)::int"
+
+
+@compiles(_row_digest, "sqlite")
+def _row_digest_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    return f"{_DIGEST_FUNCTION}({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_row_digest)
+def _row_digest_default(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    return "NULL"
+
+
+def _crc_of_row(*values: object) -> int:
+    text = "\x1f".join("\x1e" if v is None else str(v) for v in values)
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def day_fingerprints(conn: sa.Connection, days: Iterable[date]) -> dict[date, str]:
+    """Each day's raw rows summed up as ``"<rows>:<sum of row digests>"``: equal while the
+    day's rows are the same, whatever their order; any edit of any column (almost surely)
+    changes it. Read over the day's range of the registered_at index, one day a statement
+    (about 0.06 s a day of 27 thousand rows on either engine). Empty on an engine with no
+    digest function: then no look-back day is taken as unchanged.
+    """
+    dialect = conn.dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        return {}
+    if dialect == "sqlite":
+        conn.connection.driver_connection.create_function(  # type: ignore[union-attr]
+            _DIGEST_FUNCTION, -1, _crc_of_row, deterministic=True
+        )
+    r = src.opd_registrations
+    at = r.c.registered_at
+    low = sa.bindparam("low", type_=sa.DateTime)
+    high = sa.bindparam("high", type_=sa.DateTime)
+    digest = _row_digest(*r.columns)
+    stmt = sa.select(sa.func.count(), sa.func.sum(digest)).where(at >= low, at < high)
+    fingerprints: dict[date, str] = {}
+    for day in sorted(set(days)):
+        start = datetime.combine(day, datetime.min.time())
+        rows, total = conn.execute(stmt, {"low": start, "high": start + timedelta(days=1)}).one()
+        fingerprints[day] = f"{rows}:{total or 0}"
+    return fingerprints
+
+
+_NO_ROWS = "0:0"
+"""The fingerprint of a day without rows."""
+
+
+def registry_fingerprint(conn: sa.Connection) -> str:
+    """A digest of the facility registry as far as the counting rules use it (which
+    facilities exist, their go-live days): when it changes, the refresh is a full one (a
+    newly registered facility's rows on any day stop being "unknown facility")."""
+    f = src.facilities
+    rows = conn.execute(sa.select(f.c.facility_id, f.c.ehospital_go_live)).all()
+    text = "\n".join(sorted(f"{fid}\t{as_date(live)}" for fid, live in rows))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _grouped_day_counts(conn: sa.Connection) -> dict[date | None, int]:
     r = src.opd_registrations
     day = calendar_day(r.c.registered_at).label("day")
@@ -186,6 +274,23 @@ def _stored_day_counts(conn: sa.Connection) -> dict[date | None, int]:
     return {d: int(n) for d, n in conn.execute(sa.select(t.c.day, t.c.rows))}
 
 
+def _stored_fingerprints(conn: sa.Connection) -> dict[date, str]:
+    t = st.source_day_rows
+    rows = conn.execute(sa.select(t.c.day, t.c.fingerprint).where(t.c.fingerprint.is_not(None)))
+    return {d: f for d, f in rows}
+
+
+def look_back_days(
+    source_counts: dict[date | None, int], now: datetime, lookback_days: int
+) -> set[date]:
+    """The newest day with rows (up to today) and the ``lookback_days`` before it."""
+    past_days = [d for d in source_counts if d is not None and d <= now.date()]
+    if not past_days or lookback_days < 0:
+        return set()
+    newest = max(past_days)
+    return {newest - timedelta(days=k) for k in range(lookback_days + 1)}
+
+
 def _state(conn: sa.Connection) -> dict[str, str]:
     t = st.refresh_state
     return {k: v for k, v in conn.execute(sa.select(t.c.key, t.c.value))}
@@ -198,19 +303,18 @@ def days_to_refresh(
     previous_now: datetime | None,
     now: datetime,
     lookback_days: int,
+    unchanged: Iterable[date] = (),
 ) -> set[date]:
     """Changed days (row counts differ), the look-back days before the newest (none when
-    ``lookback_days`` is negative) and the days since the previous refresh."""
+    ``lookback_days`` is negative) but those known ``unchanged`` (same fingerprint as at
+    the previous refresh), and the days since the previous refresh."""
     today = now.date()
     changed = {
         d
         for d in set(source_counts) | set(stored_counts)
         if d is not None and d <= today and source_counts.get(d) != stored_counts.get(d)
     }
-    past_days = [d for d in source_counts if d is not None and d <= today]
-    if past_days and lookback_days >= 0:
-        newest = max(past_days)
-        changed |= {newest - timedelta(days=k) for k in range(lookback_days + 1)}
+    changed |= look_back_days(source_counts, now, lookback_days) - set(unchanged)
     if previous_now is not None:
         day = previous_now.date()
         while day <= today:
@@ -634,9 +738,11 @@ def refresh(
     with reference_reader, source.connect() as sconn, store.begin() as wconn:
         state = _state(wconn)
         previous_now = datetime.fromisoformat(state["now"]) if "now" in state else None
+        registry = registry_fingerprint(sconn)
         full = (
             full
             or previous_now is None
+            or state.get("registry") != registry
             or state.get("source") != describe(source.url)
             or state.get("store_version") != st.STORE_VERSION
         )
@@ -657,26 +763,31 @@ def refresh(
             source_counts = {
                 d: n for d, n in stored.items() if d is not None and d < since
             } | source_day_counts(sconn, now, since)
+        # the look-back days' content, to re-read only those that changed in place
+        fingerprints = day_fingerprints(sconn, look_back_days(source_counts, now, lookback_days))
         if full:
             days = {d for d in source_counts if d is not None and d <= now.date()}
             for table in DAY_TABLES:
                 wconn.execute(table.delete())
         else:
             stored = _stored_day_counts(wconn)
+            kept = _stored_fingerprints(wconn)
+            # a day with no rows then (none stored) had the fingerprint of no rows
+            kept |= {d: _NO_ROWS for d in fingerprints if d not in stored}
+            unchanged = {d for d, f in fingerprints.items() if kept.get(d) == f}
             days = days_to_refresh(
                 source_counts,
                 stored,
                 previous_now=previous_now,
                 now=now,
                 lookback_days=lookback_days,
+                unchanged=unchanged,
             )
-            # New or removed rows on a day can change which copy of a registration is kept
-            # on another day: those days are read again too. (The look-back days whose
-            # count did not change are left out of this search; an id edited in place
-            # there is the one case it misses.)
+            # New, removed or edited rows on a day can change which copy of a registration
+            # is kept on another day: those days are read again too.
             arrived = days_to_refresh(
                 source_counts, stored, previous_now=previous_now, now=now, lookback_days=-1
-            )
+            ) | {d for d in fingerprints if d in kept and d not in unchanged}
             days |= {
                 d for d in days_sharing_ids(sconn, day_ranges(arrived), now) if d <= now.date()
             }
@@ -715,7 +826,12 @@ def refresh(
 
         wconn.execute(st.source_day_rows.delete())
         _insert_dicts(
-            wconn, st.source_day_rows, [{"day": d, "rows": n} for d, n in source_counts.items()]
+            wconn,
+            st.source_day_rows,
+            [
+                {"day": d, "rows": n, "fingerprint": fingerprints.get(d)}  # type: ignore[arg-type]
+                for d, n in source_counts.items()
+            ],
         )
         _write_state(
             wconn,
@@ -725,6 +841,7 @@ def refresh(
                     now if every_day else datetime.fromisoformat(checked)
                 ).isoformat(),
                 "store_version": st.STORE_VERSION,
+                "registry": registry,
                 "refreshed_at": ist_now().isoformat(),
                 "source": describe(source.url),
                 "source_rows": str(sum(source_counts.values())),

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from data_access.rules import FLAG_COLUMNS
 
 STORE = sa.MetaData()
-STORE_VERSION = "4"
+STORE_VERSION = "5"
 """Bumped whenever the analytics tables change shape; a store of another version is
 rebuilt by the next refresh (and until then the dashboard asks for one)."""
 
@@ -149,9 +149,12 @@ source_day_rows = sa.Table(
     STORE,
     sa.Column("day", sa.Date),
     sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("fingerprint", sa.Text),
 )
 """Raw rows per calendar day in the source at the last refresh: how a later refresh sees
-which days changed. ``day`` NULL holds rows whose timestamp is missing or unreadable."""
+which days changed. ``day`` NULL holds rows whose timestamp is missing or unreadable.
+``fingerprint``: for the look-back days only, a digest of the rows' content (see
+``refresh.day_fingerprints``), so that a later refresh re-reads only those that changed."""
 
 refresh_state = sa.Table(
     "refresh_state",

@@ -11,7 +11,7 @@ from datetime import datetime
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from conftest import F1, F2, _row
+from conftest import F1, F2, F_UNKNOWN, _row
 
 from data_access import store as st
 from data_access.contract import source_metadata
@@ -292,3 +292,92 @@ def test_invalid_timestamps_inside_a_day_are_refreshed_with_that_day(
         assert snapshot(incremental) == snapshot(full)
         tonight_counted = step == 1
         assert _invalid_rows(incremental) == before + added - tonight_counted
+
+
+RECENT_ROWS = [
+    _row("a1", F1, datetime(2026, 11, 23, 9)),
+    _row("a2", F1, datetime(2026, 11, 24, 9)),
+    _row("a3", F2, datetime(2026, 11, 25, 9), "00123456789096"),
+]
+
+
+def _update(url: str, which: str, **values: object) -> None:
+    r = source_metadata(with_keys=False).tables["opd_registrations"]
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(r.update().where(r.c.registration_id == which).values(**values))
+    engine.dispose()
+
+
+def test_look_back_days_are_read_again_only_when_their_rows_changed(
+    worked_source_url: str, tmp_path
+) -> None:
+    """The look-back days (23–25 November, before "now" on the 26th) are re-read when a row
+    of theirs was edited in place, which their row counts cannot show, and only then; an
+    edit that makes a row a copy of a registration on another unchanged day re-reads that
+    day too. Equal to a full refresh after each step."""
+    add_rows(worked_source_url, RECENT_ROWS)
+    source = source_engine(worked_source_url)
+    incremental = store_engine(f"sqlite:///{tmp_path / 'incremental.sqlite'}")
+    refresh(source, incremental, now=NOW, lookback_days=3)
+
+    def refreshed_days(now: datetime) -> set:
+        report = refresh(source, incremental, now=now, lookback_days=3)
+        assert not report.full
+        full = store_engine(f"sqlite:///{tmp_path / f'full-{now:%H}.sqlite'}")
+        refresh(source, full, now=now, full=True)
+        assert snapshot(incremental) == snapshot(full)
+        return {
+            first + pd.Timedelta(days=k).to_pytimedelta()
+            for first, last in report.ranges
+            for k in range((last - first).days + 1)
+        }
+
+    today = NOW.date()
+    day = {n: datetime(2026, 11, n).date() for n in (23, 24, 25)}
+    assert refreshed_days(datetime(2026, 11, 26, 13)) == {today}, "nothing changed"
+
+    _update(worked_source_url, "a2", abha_number="00123456789095")  # linked now
+    assert refreshed_days(datetime(2026, 11, 26, 14)) == {today, day[24]}
+
+    # a1 (23rd) becomes an earlier copy of a3 (25th, unchanged): the 25th loses a3
+    _update(worked_source_url, "a1", registration_id="a3")
+    assert refreshed_days(datetime(2026, 11, 26, 15)) == {today, day[23], day[25]}
+    with incremental.connect() as conn:
+        on_25th = conn.execute(
+            sa.select(sa.func.sum(st.summary_daily.c.registrations)).where(
+                st.summary_daily.c.day == day[25]
+            )
+        ).scalar()
+    assert on_25th is None, "a3's only row on the 25th is now a duplicate"
+
+
+def test_a_change_of_the_facility_registry_refreshes_everything(
+    worked_source_url: str, tmp_path
+) -> None:
+    """r6 (15 January 2025) is at a facility the registry does not know; once the registry
+    lists it, r6 counts, although its day is far outside any look-back."""
+    source = source_engine(worked_source_url)
+    store = store_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    refresh(source, store, now=NOW)
+    engine = sa.create_engine(worked_source_url)
+    with engine.begin() as conn:
+        conn.execute(
+            source_metadata(with_keys=False).tables["facilities"].insert(),
+            {
+                "facility_id": F_UNKNOWN,
+                "name_en": "PHC Newly Listed",
+                "facility_type": "PHC",
+                "district_lgd": 414,
+            },
+        )
+    engine.dispose()
+    report = refresh(source, store, now=datetime(2026, 11, 26, 13))
+    assert report.full
+    with store.connect() as conn:
+        counted = conn.execute(
+            sa.select(sa.func.sum(st.summary_daily.c.registrations)).where(
+                st.summary_daily.c.facility_id == F_UNKNOWN
+            )
+        ).scalar()
+    assert counted == 1

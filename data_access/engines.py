@@ -6,6 +6,7 @@ the database (password hidden) and what to check.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -105,8 +106,33 @@ def _sqlite_store_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no
     cursor.close()
 
 
-def store_engine(url: str) -> sa.Engine:
-    """The analytics store. An embedded file is created (with its folder) when absent."""
+def _sqlite_statement_timeout(engine: sa.Engine, seconds: float) -> None:
+    """SQLite has no statement timeout: a progress handler interrupts a statement that
+    runs past ``seconds`` (sqlite3.OperationalError "interrupted"), and a lock is waited
+    for at most as long."""
+    deadlines: dict[int, float] = {}
+
+    def on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        key = id(dbapi_connection)
+        dbapi_connection.set_progress_handler(
+            lambda: time.monotonic() > deadlines.get(key, float("inf")), 10_000
+        )
+        dbapi_connection.execute(f"PRAGMA busy_timeout={int(seconds * 1000)}")
+
+    def before_execute(_conn, cursor, *_args) -> None:  # type: ignore[no-untyped-def]
+        deadlines[id(cursor.connection)] = time.monotonic() + seconds
+
+    sa.event.listen(engine, "connect", on_connect)
+    sa.event.listen(engine, "before_cursor_execute", before_execute)
+
+
+def store_engine(url: str, *, statement_timeout: float | None = None) -> sa.Engine:
+    """The analytics store. An embedded file is created (with its folder) when absent.
+
+    ``statement_timeout``: seconds after which a query is cancelled (the dashboard's
+    pages set it, ``[dashboard] statement_timeout_seconds``; the refresh does not). A
+    server that does not answer a connection attempt is given up after 10 s.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = _sqlite_path(parsed)
@@ -114,6 +140,13 @@ def store_engine(url: str) -> sa.Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(parsed)
         sa.event.listen(engine, "connect", _sqlite_store_pragmas)
+        if statement_timeout is not None:
+            _sqlite_statement_timeout(engine, statement_timeout)
+    elif parsed.get_backend_name() == "postgresql":
+        options = {"connect_timeout": 10}
+        if statement_timeout is not None:
+            options["options"] = f"-c statement_timeout={int(statement_timeout * 1000)}"
+        engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=options)
     else:
         engine = sa.create_engine(parsed, pool_pre_ping=True)
     return _check_reachable(engine, "analytics store")

@@ -19,3 +19,14 @@ class ContractError(DashboardError):
 
 class BadFilter(DashboardError):
     """A filter value (period, district, facility, breakdown) that cannot be applied."""
+
+
+class StoreUnavailable(DatabaseUnavailable):
+    """The analytics store does not answer (down, unreachable, or a query timed out).
+
+    ``timed_out``: the store answers but a query ran past the statement timeout (then the
+    page does not retry by itself: the next click does)."""
+
+    def __init__(self, message: str, *, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out

@@ -340,6 +340,32 @@ def data_quality_counts(
     return frame.astype({"rows": "int64"})
 
 
+def row_accounts(
+    store: sa.Engine, scope: Scope = EVERYWHERE
+) -> tuple[int, int, dict[str, int]] | None:
+    """For the whole store, all days: the raw rows the last refresh read from the source,
+    the registrations counted, and the rows excluded by kind (every kind, 0 if none).
+
+    None under any filter or ceiling: the raw rows are known for the whole source only,
+    and rows of unknown facilities belong to no district."""
+    if not scope.unrestricted:
+        return None
+    d, q = st.summary_daily, st.quality_excluded
+    with store.connect() as conn:
+        counted = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(d.c.registrations), 0)))
+        counted_rows = int(counted.scalar() or 0)
+        by_kind = {
+            kind: rows
+            for kind, rows in conn.execute(
+                sa.select(q.c.kind, sa.func.sum(q.c.rows)).group_by(q.c.kind)
+            )
+        }
+    excluded = {kind: 0 for kind in EXCLUDED_STATUSES} | {
+        kind: int(rows or 0) for kind, rows in by_kind.items()
+    }
+    return int(store_state(store).get("source_rows", 0)), counted_rows, excluded
+
+
 def districts(store: sa.Engine, scope: Scope = EVERYWHERE) -> pd.DataFrame:
     """The registry's districts in scope: its chosen districts and its ceiling.
 

@@ -6,6 +6,7 @@ the results to pydeck. Colours are ``[r, g, b, a]`` lists of ints (what deck.gl 
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -253,3 +254,11 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item") and not isinstance(value, str):
         return value.item()
     return value
+
+
+def escaped_for_tooltip(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with ``columns`` HTML-escaped: deck.gl puts a tooltip template's values into
+    the page as HTML, so a registry name such as ``<img onerror=…>`` must arrive as text."""
+    return frame.assign(
+        **{c: [None if pd.isna(v) else html.escape(str(v)) for v in frame[c]] for c in columns}
+    )

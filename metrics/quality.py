@@ -1,7 +1,10 @@
-"""Reporting completeness: facilities that have gone silent or register far less than usual."""
+"""Reporting completeness: facilities that have gone silent or register far less than usual;
+and whether every raw row is accounted for (counted, or excluded under one kind)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -100,3 +103,34 @@ def below_usual(
         columns=BELOW_USUAL_COLUMNS,
     )
     return result.sort_values(["ratio", "facility_id"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """All raw rows = counted registrations + the rows of each excluded kind."""
+
+    source_rows: int
+    counted: int
+    excluded: dict[str, int]
+
+    @property
+    def accounted(self) -> int:
+        return self.counted + sum(self.excluded.values())
+
+    @property
+    def difference(self) -> int:
+        """Raw rows not accounted for (negative: accounted twice). 0 when it balances."""
+        return self.source_rows - self.accounted
+
+    @property
+    def balances(self) -> bool:
+        return self.difference == 0
+
+
+def reconcile(source_rows: int, counted: int, excluded: Mapping[str, int]) -> Reconciliation:
+    """The raw rows the refresh read against what the store holds for them. Every row of
+    the registration database is either counted once or excluded under exactly one kind
+    (duplicate, unknown facility, invalid timestamp), so the two sides must be equal."""
+    if min(source_rows, counted, *excluded.values(), 0) < 0:
+        raise ValueError("row counts cannot be negative")
+    return Reconciliation(int(source_rows), int(counted), {k: int(n) for k, n in excluded.items()})

@@ -15,7 +15,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -233,6 +233,83 @@ def write_worked_example(url: str) -> None:
 def worked_source_url(empty_source_url: str) -> str:
     write_worked_example(empty_source_url)
     return empty_source_url
+
+
+# --- dirty data: every kind of problem, and hostile names ------------------------------------
+F_HTML, F_SILENT = "IN2200000003", "IN2200000004"
+HTML_NAME = '<script>alert("x")</script> CHC "Bade" O\'Neil & <b>Co</b> 🏥'
+HTML_NAME_HI = "सामुदायिक स्वास्थ्य केंद्र क़िला <i>ज़्</i> 🏥"  # nukta, virama, matras
+HTML_DISTRICT = '<img src=x onerror="alert(1)">Nowhere'
+
+
+def write_dirty_extras(url: str) -> int:
+    """The rows added to the worked example; returns how many registration rows."""
+    md = source_metadata(with_keys=False)
+    engine = sa.create_engine(url)
+    rows = [
+        _row("h1", F_HTML, datetime(2025, 1, 20, 9), "00-1234-5678-9011"),
+        _row("h2", F_HTML, datetime(2025, 1, 21, 9), channel="<b>desk</b>"),
+        _row(None, F1, datetime(2025, 1, 22, 9)),  # no registration id
+        _row(None, F1, datetime(2025, 1, 22, 9)),  # … and a copy of it
+    ]
+    with engine.begin() as conn:
+        conn.execute(
+            md.tables["districts"].insert(),
+            {
+                "lgd_code": 650,
+                "name_en": HTML_DISTRICT,
+                "name_hi": HTML_DISTRICT,
+                "division": "Bastar",
+                "state": "Chhattisgarh",
+            },
+        )
+        conn.execute(
+            md.tables["facilities"].insert(),
+            [
+                {
+                    "facility_id": F_HTML,
+                    "name_en": HTML_NAME,
+                    "name_hi": HTML_NAME_HI,
+                    "facility_type": "CHC",
+                    "district_lgd": 414,
+                    "block": "<u>Jagdalpur</u>",
+                    "latitude": 19.1,
+                    "longitude": 82.0,
+                    "ehospital_go_live": date(2025, 1, 1),
+                },
+                {
+                    "facility_id": F_SILENT,
+                    "name_en": "CHC Never Registered",
+                    "name_hi": None,
+                    "facility_type": "CHC",
+                    "district_lgd": 416,
+                    "block": None,
+                    "latitude": 18.9,
+                    "longitude": 81.3,
+                    "ehospital_go_live": date(2025, 1, 1),
+                },
+            ],
+        )
+        conn.execute(md.tables["opd_registrations"].insert(), rows)
+    engine.dispose()
+    return len(rows)
+
+
+@pytest.fixture
+def dirty_source_url(empty_source_url: str) -> str:
+    write_worked_example(empty_source_url)
+    write_dirty_extras(empty_source_url)
+    return empty_source_url
+
+
+@pytest.fixture
+def dirty_store(dirty_source_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    store_url = f"sqlite:///{tmp_path / 'analytics.sqlite'}"
+    refresh(source_engine(dirty_source_url), store_engine(store_url), now=DEMO_NOW)
+    monkeypatch.setenv("ANALYTICS_DB_URL", store_url)
+    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("EHOSPITAL_DATA_DIR", str(tmp_path / "data"))
+    return store_url
 
 
 # --- the full demo, generated once per session -------------------------------------------------

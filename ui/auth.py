@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import sqlalchemy as sa
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
@@ -22,6 +23,7 @@ from access.audit import AuditEvent, FileAuditLog, StoreAuditLog, scope_text
 from access.roles import DEMO_PAGES, Grant, load_access
 from data_access.config import load_settings
 from data_access.engines import store_engine
+from data_access.errors import DashboardError
 from i18n import Words
 
 ACCESS_KEY = "access_districts"
@@ -63,9 +65,28 @@ def _event(kind: str, grant: Grant, page: str = "", detail: str = "") -> AuditEv
     return AuditEvent(kind, grant.who, grant.role, scope_text(grant.districts), page, detail)
 
 
+AUDIT_FALLBACK = "audit-fallback.jsonl"
+"""Where events go, under the data folder, while an audit log in the store cannot be
+written (the store does not answer): kept, not lost, and the page is not broken."""
+
+
+def _available_audit_log() -> FileAuditLog | StoreAuditLog:
+    try:
+        return audit_log()
+    except (sa.exc.SQLAlchemyError, DashboardError):
+        return FileAuditLog(load_settings().data_dir / AUDIT_FALLBACK)
+
+
+def _write(log: FileAuditLog | StoreAuditLog, event: AuditEvent) -> None:
+    try:
+        log.record(event)
+    except (sa.exc.SQLAlchemyError, DashboardError):
+        FileAuditLog(load_settings().data_dir / AUDIT_FALLBACK).record(event)
+
+
 def record(kind: str, page: str = "", detail: str = "") -> None:
     """Write an event of the user in this session to the audit log."""
-    audit_log().record(_event(kind, current_grant(), page, detail))
+    _write(_available_audit_log(), _event(kind, current_grant(), page, detail))
 
 
 def recorded_export(make: Callable[[], bytes], file_name: str) -> Callable[[], bytes]:
@@ -74,11 +95,11 @@ def recorded_export(make: Callable[[], bytes], file_name: str) -> Callable[[], b
     The callable runs outside the script's thread, without the session: who, the role
     and the scope are taken now.
     """
-    log, event = audit_log(), _event("export", current_grant(), detail=file_name)
+    log, event = _available_audit_log(), _event("export", current_grant(), detail=file_name)
 
     def made() -> bytes:
         content = make()
-        log.record(event)
+        _write(log, event)
         return content
 
     return made

@@ -9,7 +9,7 @@ import streamlit as st
 
 from data_access.queries import Period
 from metrics.definitions import QUALITY_KINDS
-from metrics.quality import below_usual, silent_facilities
+from metrics.quality import below_usual, reconcile, silent_facilities
 from ui import data
 from ui.exports import show_table
 from ui.filters import facilities_in_scope, scope_caption
@@ -171,3 +171,35 @@ else:
         title=w("data_quality.problems_table_title"),
         key="dq_problems",
     )
+
+# --- every row accounted for --------------------------------------------------------------------
+accounts_title = w("data_quality.accounts_title")
+st.subheader(accounts_title)
+st.caption(w("data_quality.accounts_caption"))
+accounts = data.row_accounts()
+if accounts is None:
+    st.info(w("data_quality.accounts_whole_division"))
+else:
+    books = reconcile(*accounts)
+    rows_label = w("data_quality.rows")
+    lines = [
+        (w("data_quality.source_rows"), books.source_rows),
+        (w("data_quality.counted"), books.counted),
+        *((labels.get(kind, kind), n) for kind, n in books.excluded.items()),
+        (w("data_quality.difference"), books.difference),
+    ]
+    show_table(
+        pd.DataFrame(
+            {
+                accounts_title: [name for name, _ in lines],
+                rows_label: [n for _, n in lines],
+            }
+        ),
+        what="rows-accounted-for",
+        title=accounts_title,
+        key="dq_accounts",
+    )
+    if books.balances:
+        st.success(w("data_quality.accounts_balance", rows=w.count(books.source_rows)))
+    else:
+        st.error(w("data_quality.accounts_off", rows=w.count(abs(books.difference))))

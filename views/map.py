@@ -33,6 +33,8 @@ DISTRICT_LAYER, FACILITY_LAYER = "lgd", "hfr"
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 820, 640
 CHANGE_MIN_REGISTRATIONS = 50
 METRICS = ("adoption", "volume", "change")
+TOOLTIP_FIELDS = ("name", "kind", "figures")
+"""The tooltip template's fields, HTML-escaped in the layers' data (names are text)."""
 TOOLTIP = {
     "html": "<b>{name}</b><br/><i>{kind}</i><br/>{figures}",
     "style": {
@@ -247,7 +249,9 @@ district_table = _figures_table(in_scope_rows, {w("common.district"): in_scope_r
 # --- the map ----------------------------------------------------------------------------------
 boundaries = _boundaries(tuple(sorted(district_names)), BOUNDARY_FILE)
 missing = geo_boundaries.missing_boundaries(sorted(district_names), boundaries)
-properties = district_rows[["lgd_code", "name", "kind", "figures", "fill", "line"]]
+properties = layers.escaped_for_tooltip(
+    district_rows[["lgd_code", "name", "kind", "figures", "fill", "line"]], TOOLTIP_FIELDS
+)
 no_data = district_rows[district_rows["in_scope"] & ~district_rows["has_data"]]
 labels = layers.label_positions(boundaries)
 
@@ -348,9 +352,12 @@ else:
             pdk.Layer(
                 "ScatterplotLayer",
                 id=FACILITY_LAYER,
-                data=located[
-                    ["facility_id", "name", "kind", "figures", "position", "radius", "fill"]
-                ].to_dict(orient="records"),
+                data=layers.escaped_for_tooltip(
+                    located[
+                        ["facility_id", "name", "kind", "figures", "position", "radius", "fill"]
+                    ],
+                    TOOLTIP_FIELDS,
+                ).to_dict(orient="records"),
                 pickable=True,
                 stroked=True,
                 get_position="position",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from data_access.engines import describe, source_engine
+from data_access.engines import describe, source_engine, store_engine
 from data_access.errors import DatabaseUnavailable
 
 
@@ -25,3 +25,14 @@ def test_password_never_shown() -> None:
     with pytest.raises(DatabaseUnavailable) as info:
         source_engine("postgresql+psycopg://reader:s3cret@127.0.0.1:1/ehospital")
     assert "s3cret" not in str(info.value)
+
+
+def test_a_sqlite_store_query_past_the_statement_timeout_is_interrupted(tmp_path) -> None:
+    store = store_engine(f"sqlite:///{tmp_path / 'store.sqlite'}", statement_timeout=0.2)
+    endless = sa.text(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT max(i) FROM n"
+    )
+    with store.connect() as conn, pytest.raises(sa.exc.OperationalError, match="interrupted"):
+        conn.execute(endless)
+    with store.connect() as conn:  # the next statement has its own time
+        assert conn.execute(sa.text("SELECT 1")).scalar() == 1

@@ -156,6 +156,7 @@ CALLS: dict[str, Callable[[sa.Engine, sa.Engine, Scope], Any]] = {
     "department_counts": lambda _src, store, scope: queries.department_counts(
         store, JANUARY, scope
     ),
+    "row_accounts": lambda _src, store, scope: queries.row_accounts(store, scope),
     "facility_staff": lambda _src, store, scope: {
         facility: queries.facility_staff(store, facility, scope) for facility in (F1, F2)
     },

@@ -20,6 +20,7 @@ from geo.layers import (
     colours_for,
     district_features,
     diverging_domain,
+    escaped_for_tooltip,
     gradient_stops,
     hex_to_rgb,
     label_positions,
@@ -198,3 +199,14 @@ def test_a_single_point_gets_the_closest_zoom() -> None:
     }
     assert points_bounds([], []) is None
     assert bounds_of(gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")) is None
+
+
+def test_tooltip_values_arrive_as_text_not_html() -> None:
+    frame = pd.DataFrame(
+        {"name": ['<img src=x onerror="alert(1)"> CHC & Co', None], "fill": [[1, 2, 3], [4, 5, 6]]}
+    )
+    escaped = escaped_for_tooltip(frame, ["name"])
+    assert escaped["name"][0] == "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; CHC &amp; Co"
+    assert pd.isna(escaped["name"][1])
+    assert escaped["fill"][0] == [1, 2, 3], "other columns untouched"
+    assert frame["name"][0].startswith("<img"), "the caller's frame is not changed"

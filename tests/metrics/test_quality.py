@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from metrics.quality import below_usual, silent_facilities
+from metrics.quality import below_usual, reconcile, silent_facilities
 
 AS_OF = date(2025, 7, 31)
 
@@ -114,3 +114,15 @@ def test_below_usual_with_timestamps_and_no_rows() -> None:
         "baseline_mean",
         "ratio",
     ]
+
+
+def test_reconcile_balances_only_when_every_row_is_accounted_for() -> None:
+    books = reconcile(100, 90, {"duplicate": 6, "unknown_facility": 3, "invalid_timestamp": 1})
+    assert books.accounted == 100 and books.difference == 0 and books.balances
+    short = reconcile(100, 90, {"duplicate": 6, "unknown_facility": 3})
+    assert short.difference == 1 and not short.balances
+    twice = reconcile(100, 95, {"duplicate": 6})
+    assert twice.difference == -1 and not twice.balances
+    assert reconcile(0, 0, {}).balances
+    with pytest.raises(ValueError):
+        reconcile(10, -1, {})

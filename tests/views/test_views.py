@@ -97,9 +97,12 @@ def test_data_quality_names_every_problem(worked_store: str, w: Words) -> None:
     shown = {m.label: m.value for m in at.metric}
     assert shown[w("quality.duplicate")] == w.count(2)
     assert shown[w("quality.invalid_timestamp")] == w.count(3)
-    problems = at.dataframe[-1].value
+    problems = at.dataframe[-2].value  # the last: every row accounted for
     assert list(problems.columns[:2]) == [w("common.facility"), w("common.hfr_id")]
     assert w("data_quality.not_in_registry") in set(problems[w("common.facility")])
+    accounts = at.dataframe[-1].value
+    assert list(accounts.iloc[:, 0])[-1] == w("data_quality.difference")
+    assert accounts.iloc[-1, 1] == 0, "every row of the worked example is accounted for"
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])

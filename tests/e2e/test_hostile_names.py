@@ -1,0 +1,54 @@
+"""In a real browser, registry names holding HTML and script are shown as text: no script
+runs (no dialog opens), the markup is read on the page as written, on the pages that show
+names (Facility profile, Map with its tooltip, Data quality)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import F_HTML, HTML_NAME, start_server
+from test_browser import BROWSER_ARGS, CHROMIUM, SHOTS, _need_browser, _watch_for_foreign_requests
+
+pytestmark = pytest.mark.slow
+QUERY = "?period=custom&from=2025-01-01&to=2025-01-31"
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_html_in_registry_names_never_runs(dirty_store: str, tmp_path: Path) -> None:
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    server, port = start_server(dirty_store, tmp_path)
+    dialogs: list[str] = []
+    foreign: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            _watch_for_foreign_requests(page, foreign)
+            for path in (
+                f"facility{QUERY}&facility={F_HTML}",
+                f"map{QUERY}",
+                f"data-quality{QUERY}",
+            ):
+                page.goto(f"http://127.0.0.1:{port}/{path}")
+                page.wait_for_selector("[data-testid='stHeading']", timeout=60_000)
+                page.wait_for_timeout(2500)
+                assert page.locator("[data-testid='stException']").count() == 0
+            page.goto(f"http://127.0.0.1:{port}/facility{QUERY}&facility={F_HTML}")
+            page.wait_for_selector("[data-testid='stHeading']", timeout=60_000)
+            page.wait_for_timeout(2500)
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / "hostile-names_facility.png"), full_page=True)
+            body = page.inner_text("body")
+            assert "<script>" in body, "the name's markup is shown as text"
+            assert page.locator("script:has-text('alert(\"x\")')").count() == 0
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert not dialogs, f"a name's script ran: {dialogs}"
+    assert not foreign, f"requests to other hosts: {foreign[:5]}"
+    assert HTML_NAME

@@ -67,6 +67,16 @@ def start(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, int]:
             time.sleep(0.3)
 
 
+def stop(server: subprocess.Popen) -> None:
+    """End the server: asked first, killed after 30 s."""
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def _status_kb(pid: int) -> dict[str, int]:
     values = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -150,11 +160,7 @@ def measure(env: dict[str, str], sessions: int, log: Path) -> dict:
             with_sessions = memory(server.pid)
             browser.close()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
     return {
         "sessions": sessions,
         "pages": len(PAGES),

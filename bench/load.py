@@ -1,0 +1,712 @@
+"""Load: many visitors at once moving between pages and changing filters, on one server.
+
+    .venv/bin/python -m bench.load [--users 25] [--seconds 180] [--store URL] [--json]
+
+Starts ``streamlit run app.py`` on loopback on the analytics store (by default the
+configured one; demo mode, no sign-in, file watcher off: ``bench/server_memory.py``) and
+drives ``--users`` simulated visitors, each a browser context of one Debian chromium run
+by Playwright, for ``--seconds``. Visitors arrive one after another over the first minute
+(a third of a shorter run). Each opens a page by a deep link with filters in the URL, then
+loops: follows the sidebar navigation to another page, picks another period or district in
+the sidebar, or now and then opens a new deep link (a new session); waits until the page
+has rendered (Streamlit's run finished, nothing stale, the page's header shown, every
+chart, map and image drawn) and records the time from its action to that moment; reads
+the page for ``--think`` seconds on average (half to one and a half times it) and goes
+on. A visitor starts no new action once the time is up, so the run ends within
+``--seconds`` plus one ``--timeout``.
+
+The browsers run on the same machine as the server, and a page drawn in chromium costs
+several times the server's CPU for its run (on 2 cores: 1-2.5 s of the browser's against
+0.2-0.4 s of the server's; the map, WebGL drawn in software, 3-5 s, and it keeps drawing
+while open). With a short ``--think`` the browsers, not the server, saturate a small
+machine; the server's and the browsers' CPU time are reported apart.
+
+Errors, each counted by kind: an exception box, an ``st.error`` box, "Page not found", a
+request to a host other than the server, a page not rendered within ``--timeout``, a
+crashed page. The server's resident memory (``VmRSS`` of the process and its children) is
+sampled every ``--sample-every`` seconds. The figures are printed and written as JSON to
+``data/bench/load-<time>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import random
+import statistics
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode, urlparse
+
+from bench.data import BENCH_DIR, app_environment
+from bench.page_render import STATES
+from bench.report import megabytes
+from bench.server_memory import BROWSER_ARGS, CHROMIUM, _children, memory, start, stop
+from ui.pages import PAGES, PageEntry
+
+PERIODS = ("last_7_days", "last_30_days", "last_90_days", "this_month", "last_month")
+PERIODS += ("this_quarter", "fy_to_date", "fy")
+"""The period presets a visitor picks in the sidebar (a custom range comes by deep link)."""
+CUSTOM_RANGE = {"period": "custom", "from": "2025-05-01", "to": "2025-07-31"}
+ACTIONS = (("navigate", 0.45), ("period", 0.25), ("district", 0.2), ("deep_link", 0.1))
+"""What a visitor does next, and how often: mostly moves through the app, now and then opens
+a shared link (a new session)."""
+LANGUAGES = ("en", "hi")
+KEPT_ERROR_SAMPLES = 20
+RAMP_UP_SECONDS = 60.0
+SCREENSHOTS = 5
+
+# Counts the script runs that end (the app's state back to notRunning): Streamlit shows
+# its running indicator only after 0.5 s, so a quick run could otherwise be missed and an
+# old page taken for the new one. A busy browser may skip drawing "running" (React draws
+# the last state), so any state before notRunning counts.
+_RUN_COUNTER = """
+window.__loadRunsFinished = 0;
+new MutationObserver((records) => {
+  records.forEach((record, i) => {
+    const later = records.slice(i + 1).find((r) => r.target === record.target);
+    const now = later ? later.oldValue : record.target.getAttribute("data-test-script-state");
+    if (record.oldValue !== "notRunning" && now === "notRunning") window.__loadRunsFinished++;
+  });
+}).observe(document, {
+  subtree: true, attributes: true, attributeOldValue: true,
+  attributeFilter: ["data-test-script-state"],
+});
+"""
+
+# True once the run after the action has ended and the page is drawn; or once an error
+# shows (the caller then names it).
+_RENDERED = """
+([since, header, urlBefore]) => {
+  const dialog = document.querySelector("[role='dialog']");
+  if (dialog && dialog.innerText.includes("Page not found")) return true;
+  const app = document.querySelector("[data-testid='stApp']");
+  // A new run: counted by the observer, or — a run so fast that the script state never
+  // showed "running" — seen by the filters it wrote into the link.
+  const ran = window.__loadRunsFinished > since || (urlBefore && location.href !== urlBefore);
+  if (!app || !ran) return false;
+  if (app.getAttribute("data-test-script-state") !== "notRunning") return false;
+  if (app.getAttribute("data-test-connection-state") !== "CONNECTED") return false;
+  const main = document.querySelector("[data-testid='stMain']");
+  if (!main || main.querySelector("[data-stale='true']")) return false;
+  if (main.querySelector("[data-testid='stException'], [data-testid='stAlertContentError']"))
+    return true;
+  const headings = [...main.querySelectorAll("[data-testid='stHeading']")];
+  if (!headings.some((h) => h.innerText.trim().split("\\n")[0] === header)) return false;
+  // Everything the run sent is drawn: charts, maps, images; no placeholder left.
+  if (main.querySelector("[data-testid='stSkeleton']")) return false;
+  const drawn = (selector, inner) =>
+    [...main.querySelectorAll(selector)].every((e) => e.querySelector(inner));
+  if (!drawn("[data-testid='stVegaLiteChart']", "svg, canvas")) return false;
+  if (!drawn("[data-testid='stDeckGlJsonChart']", "canvas")) return false;
+  return [...main.querySelectorAll("[data-testid='stImage'] img")].every((i) => i.complete);
+}
+"""
+
+_DIAGNOSIS = """
+() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  const main = document.querySelector("[data-testid='stMain']");
+  return {
+    runs: window.__loadRunsFinished,
+    script: app && app.getAttribute("data-test-script-state"),
+    connection: app && app.getAttribute("data-test-connection-state"),
+    stale: main ? main.querySelectorAll("[data-stale='true']").length : null,
+    skeletons: main ? main.querySelectorAll("[data-testid='stSkeleton']").length : null,
+    undrawn: main ? [...main.querySelectorAll(
+      "[data-testid='stVegaLiteChart'], [data-testid='stDeckGlJsonChart']")].filter(
+      (e) => !e.querySelector("svg, canvas")).length : null,
+    images_loading: main ? [...main.querySelectorAll("[data-testid='stImage'] img")].filter(
+      (i) => !i.complete).length : null,
+    headings: main ? [...main.querySelectorAll("[data-testid='stHeading']")].map(
+      (h) => h.innerText.trim().split("\\n")[0]).slice(0, 4) : null,
+  };
+}
+"""
+
+_RUNS_FINISHED = "() => window.__loadRunsFinished ?? 0"
+
+_PROBLEM = """
+() => {
+  const dialog = document.querySelector("[role='dialog']");
+  if (dialog && dialog.innerText.includes("Page not found")) return "page not found";
+  const main = document.querySelector("[data-testid='stMain']");
+  if (main && main.querySelector("[data-testid='stException']")) return "exception box";
+  if (main && main.querySelector("[data-testid='stAlertContentError']")) return "error box";
+  return null;
+}
+"""
+
+
+@dataclass
+class Tally:
+    """What every visitor recorded, together."""
+
+    views: list[dict] = field(default_factory=list)
+    errors: Counter = field(default_factory=Counter)
+    error_samples: list[dict] = field(default_factory=list)
+    foreign_requests: set[str] = field(default_factory=set)
+    screenshots: list[str] = field(default_factory=list)
+    screenshot_dir: Path = BENCH_DIR
+
+    def error(self, kind: str, **detail: object) -> None:
+        self.errors[kind] += 1
+        if len(self.error_samples) < KEPT_ERROR_SAMPLES:
+            self.error_samples.append({"kind": kind, **detail})
+
+
+@dataclass(frozen=True)
+class Site:
+    """The server under load and what a visitor may ask of it."""
+
+    port: int
+    districts: tuple[int, ...]
+    financial_years: tuple[int, ...]
+    timeout_ms: int
+    think_seconds: float
+
+    def url(self, page: PageEntry, params: dict[str, str]) -> str:
+        return f"http://127.0.0.1:{self.port}/{page.url_path or ''}?{urlencode(params)}"
+
+    def random_params(self, rng: random.Random) -> dict[str, str]:
+        """Filters as a shared link would carry them: a saved state, a preset or a range,
+        one district or none."""
+        choice = rng.random()
+        if choice < 0.3:
+            params = dict(rng.choice(list(STATES.values())))
+        elif choice < 0.5:
+            params = dict(CUSTOM_RANGE)
+        else:
+            params = {"period": rng.choice(PERIODS)}
+            if params["period"] == "fy":
+                params["fy"] = str(rng.choice(self.financial_years))
+            if rng.random() < 0.5:
+                params["district"] = str(rng.choice(self.districts))
+        params["lang"] = rng.choice(LANGUAGES)
+        return params
+
+
+class Visitor:
+    """One simulated visitor: a browser context that acts, waits for the page and pauses."""
+
+    def __init__(self, number: int, site: Site, context, tally: Tally, seed: int) -> None:  # type: ignore[no-untyped-def]
+        self.number = number
+        self.site = site
+        self.context = context
+        self.tally = tally
+        self.rng = random.Random(seed * 1000 + number)
+        self.page_entry = PAGES[0]
+        self.lang = "en"
+        self.tab = None
+
+    async def open_tab(self) -> None:
+        self.tab = await self.context.new_page()
+        await self.tab.add_init_script(_RUN_COUNTER)
+        self.tab.set_default_timeout(self.site.timeout_ms)
+        self.tab.on("crash", lambda _: self.tally.error("crashed page", visitor=self.number))
+        self.tab.on("request", self._check_host)
+
+    def _check_host(self, request) -> None:  # type: ignore[no-untyped-def]
+        url = request.url
+        if url.startswith(("data:", "blob:")) or urlparse(url).hostname == "127.0.0.1":
+            return
+        if url not in self.tally.foreign_requests:
+            self.tally.foreign_requests.add(url)
+            self.tally.error("request to another host", visitor=self.number, url=url)
+
+    async def run_until(self, deadline: float) -> None:
+        await self.open_tab()
+        await self.act("deep_link")
+        while time.monotonic() < deadline:
+            await asyncio.sleep(self.site.think_seconds * self.rng.uniform(0.5, 1.5))
+            if time.monotonic() >= deadline:
+                break
+            kinds, weights = zip(*ACTIONS, strict=True)
+            await self.act(self.rng.choices(kinds, weights)[0])
+
+    async def act(self, kind: str) -> None:
+        """Do one action and wait for its page, within one timeout; a failed one is counted
+        and the visitor starts again from a fresh deep link."""
+        tab = self.tab
+        # A new page shows itself by its header; a filter changed on the same page only by
+        # a new run (a fast one may not show as running at all: then the header decides).
+        before = -1 if kind in ("deep_link", "navigate") else await tab.evaluate(_RUNS_FINISHED)
+        url_before = None if kind in ("deep_link", "navigate") else tab.url
+        started = time.perf_counter()
+        try:
+            await asyncio.wait_for(
+                self._act_and_wait(kind, before, url_before), self.site.timeout_ms / 1000
+            )
+            seconds = time.perf_counter() - started
+            problem = await tab.evaluate(_PROBLEM)
+        except Exception as exc:  # noqa: BLE001 - any failure of the page is what we count
+            crashed = tab.is_closed() or "crash" in str(exc).lower()
+            problem = "crashed page" if crashed else "not rendered in time"
+            if isinstance(exc, WidgetIgnored):
+                problem = "widget ignored the choice"
+            if not crashed:  # a crash is counted by the tab's event
+                self.tally.error(
+                    problem,
+                    **self._where(kind),
+                    message=(str(exc).splitlines() or [type(exc).__name__])[0],
+                    runs_before=before,
+                    header=_header(self.page_entry, self.lang),
+                    seen=await self._diagnosis(),
+                )
+            await self._recover(problem)
+            return
+        if problem:
+            self.tally.error(problem, **self._where(kind))
+            await self._recover(problem)
+            return
+        self.tally.views.append(
+            {
+                "visitor": self.number,
+                "action": kind,
+                "page": self.page_entry.name,
+                "seconds": seconds,
+            }
+        )
+
+    async def _act_and_wait(self, kind: str, before: int, url_before: str | None) -> None:
+        if kind == "deep_link":
+            await self._deep_link()
+        elif kind == "navigate":
+            await self._navigate()
+        elif kind == "period":
+            await self._pick_period()
+        else:
+            await self._pick_district()
+        await self.tab.wait_for_function(
+            _RENDERED,
+            arg=[before, _header(self.page_entry, self.lang), url_before],
+            timeout=self.site.timeout_ms,
+            polling=100,
+        )
+
+    async def _diagnosis(self) -> object:
+        try:
+            return await self.tab.evaluate(_DIAGNOSIS)
+        except Exception as exc:  # noqa: BLE001 - the page may be gone
+            return str(exc).splitlines()[0]
+
+    def _where(self, kind: str) -> dict[str, object]:
+        url = None if self.tab is None or self.tab.is_closed() else self.tab.url
+        return {"visitor": self.number, "action": kind, "page": self.page_entry.name, "url": url}
+
+    async def _recover(self, problem: str) -> None:
+        if len(self.tally.screenshots) < SCREENSHOTS and not self.tab.is_closed():
+            shot = self.tally.screenshot_dir / f"load-error-{len(self.tally.screenshots) + 1}.png"
+            try:
+                await self.tab.screenshot(path=str(shot), full_page=True)
+                self.tally.screenshots.append(str(shot))
+            except Exception:  # noqa: BLE001 - a screenshot is a courtesy
+                pass
+        if self.tab.is_closed() or problem == "crashed page":
+            await self.open_tab()
+
+    async def _deep_link(self) -> None:
+        self.page_entry = self.rng.choice(PAGES)
+        params = self.site.random_params(self.rng)
+        self.lang = params["lang"]
+        await self.tab.goto(self.site.url(self.page_entry, params), wait_until="commit")
+
+    async def _navigate(self) -> None:
+        self.page_entry = self.rng.choice([p for p in PAGES if p != self.page_entry])
+        links = self.tab.locator("[data-testid='stSidebarNavLink']")
+        if self.page_entry.url_path is None:
+            await links.first.click()
+        else:
+            await links.and_(self.tab.locator(f"[href$='/{self.page_entry.url_path}']")).click()
+
+    async def _close_open_lists(self) -> None:
+        """An options list left open (one that opened as the sidebar scrolled, or whose
+        Escape went elsewhere) takes the next click: close it first by clicking an empty
+        spot of the page, as a visitor would."""
+        for _ in range(3):
+            if not await self.tab.locator("[role='listbox']:visible").count():
+                return
+            await self.tab.keyboard.press("Escape")
+            await self.tab.mouse.click(900, 40)  # the empty band above the title
+            await self.tab.wait_for_timeout(300)
+
+    async def _pick_period(self) -> None:
+        await self._close_open_lists()
+        widget = self.tab.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
+        shown = await widget.locator("input").input_value()
+        labels = [_word(self.lang, f"preset.{p}") for p in PERIODS]
+        choice = self.rng.choice([label for label in labels if label != shown])
+        for _ in range(3):  # a click lost to a list closing as the sidebar scrolls: again
+            await _open_list(widget)
+            await self.tab.get_by_role("option", name=choice, exact=True).click()
+            if await _soon(lambda: widget.locator("input").input_value(), choice):
+                return
+        raise WidgetIgnored(f"the period list did not take {choice!r}")
+
+    async def _pick_district(self) -> None:
+        widget = self.tab.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
+        clear = widget.locator("button[aria-label='Clear all']")
+        await self._close_open_lists()
+        if await clear.count() and self.rng.random() < 0.5:
+            for _ in range(3):
+                await self._close_open_lists()
+                if await clear.count():
+                    await clear.click()
+                if await _soon(lambda: widget.locator("[data-tag]").count(), 0):
+                    return
+            raise WidgetIgnored("the districts were not cleared")
+        await _open_list(widget)
+        options = self.tab.get_by_role("option")
+        await options.first.wait_for()
+        names = [name for name in await options.all_inner_texts() if name.strip() != "Select all"]
+        if not names:  # every district chosen already
+            await self.tab.keyboard.press("Escape")
+            await clear.click()
+            return
+        choice = self.rng.choice(names)
+        tags = widget.locator("[data-tag]")
+        chosen = await tags.count()
+        await self.tab.get_by_role("option", name=choice, exact=True).click(timeout=10_000)
+        if not await _soon(tags.count, chosen + 1):
+            raise WidgetIgnored(f"the district list did not take {choice!r}")
+        await self.tab.keyboard.press("Escape")
+
+
+class WidgetIgnored(RuntimeError):
+    """A sidebar widget did not take the visitor's choice."""
+
+
+async def _soon(read, expected: object, seconds: float = 3.0) -> bool:  # type: ignore[no-untyped-def]
+    """Whether ``await read()`` gives ``expected`` within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if await read() == expected:
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+async def _open_list(widget) -> None:  # type: ignore[no-untyped-def]
+    """Open a selectbox's or multiselect's list of options. The list closes when the
+    sidebar scrolls, so the widget is scrolled into view first and the click is retried
+    until the list stays open."""
+    button = widget.locator("button[aria-haspopup='listbox']")
+    for _ in range(5):
+        if await button.get_attribute("aria-expanded") == "true":
+            return
+        await widget.scroll_into_view_if_needed()
+        await widget.page.wait_for_timeout(300)
+        await button.click()
+        await widget.page.wait_for_timeout(300)
+
+
+def _word(lang: str, key: str) -> str:
+    from i18n import Words
+
+    return Words(lang)(key)
+
+
+def _header(page: PageEntry, lang: str) -> str:
+    return _word(lang, f"{page.name}.header")
+
+
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
+    found = [pid]
+    for child in _children(pid):
+        found += _tree(child)
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user and system) of these processes."""
+    total = 0.0
+    for process in pids:
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _machine_busy_seconds() -> float:
+    """CPU time every core of the machine has spent busy since boot (anyone's work)."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+class MemorySampler(threading.Thread):
+    """The server's resident bytes (children included) every ``every`` seconds; and its
+    CPU time and the machine's over the whole run."""
+
+    def __init__(self, pid: int, every: float) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every = pid, every
+        self.samples: list[tuple[float, int]] = []
+        self.peak_hwm = 0
+        self._began = time.monotonic()
+        self._halt = threading.Event()
+        self.cpu_at_start = _cpu_seconds(_tree(pid))
+        self.machine_at_start = _machine_busy_seconds()
+        self.server_cpu_seconds = self.machine_busy_seconds = 0.0
+        self.browser_cpu_seconds = 0.0
+
+    def sample(self) -> None:
+        try:
+            now = memory(self.pid)
+        except OSError:
+            return
+        self.samples.append((time.monotonic() - self._began, now["rss_bytes"]))
+        self.peak_hwm = max(self.peak_hwm, now["peak_rss_bytes"])
+
+    def run(self) -> None:
+        while not self._halt.wait(self.every):
+            self.sample()
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+        self.sample()
+        self.server_cpu_seconds = _cpu_seconds(_tree(self.pid)) - self.cpu_at_start
+        self.machine_busy_seconds = _machine_busy_seconds() - self.machine_at_start
+
+
+def _store_facts(store_url: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The districts and the financial years a link may name."""
+    from data_access import queries
+    from data_access.engines import store_engine
+    from metrics.periods import fy_of
+
+    engine = store_engine(store_url)
+    try:
+        districts = tuple(int(code) for code in queries.districts(engine)["lgd_code"])
+        first_day, as_of = queries.data_span(engine)
+    finally:
+        engine.dispose()
+    if first_day is None or as_of is None:
+        raise SystemExit("the analytics store holds no registrations")
+    return districts, tuple(range(fy_of(first_day), fy_of(as_of) + 1))
+
+
+async def _drive(
+    site: Site, users: int, seconds: float, seed: int, tally: Tally, sampler: MemorySampler
+) -> None:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            deadline = time.monotonic() + seconds
+            visitors = []
+            for number in range(1, users + 1):
+                context = await browser.new_context(viewport={"width": 1280, "height": 900})
+                visitors.append(Visitor(number, site, context, tally, seed))
+
+            ramp_up = min(RAMP_UP_SECONDS, seconds / 3)
+
+            async def staggered(visitor: Visitor) -> None:
+                # Visitors arrive one after another over the ramp-up, not in one instant.
+                await asyncio.sleep((visitor.number - 1) * ramp_up / users)
+                await visitor.run_until(deadline)
+
+            hard_stop = seconds + 3 * site.timeout_ms / 1000 + 30
+            await asyncio.wait_for(
+                asyncio.gather(*(staggered(v) for v in visitors)), timeout=hard_stop
+            )
+        finally:
+            ours = set(_tree(os.getpid())) - {os.getpid()} - set(_tree(sampler.pid))
+            sampler.browser_cpu_seconds = _cpu_seconds(sorted(ours))
+            await browser.close()
+
+
+def run(
+    store_url: str,
+    env: dict[str, str],
+    *,
+    users: int = 25,
+    seconds: float = 180,
+    think_seconds: float = 30.0,
+    timeout_seconds: float = 60,
+    sample_every: float = 3.0,
+    seed: int = 0,
+    log: Path,
+) -> dict:
+    """Load one server on ``store_url`` (its environment ``env``); the figures as a dict."""
+    districts, years = _store_facts(store_url)
+    load_before = os.getloadavg()
+    server, port = start(env, log)
+    tally = Tally(screenshot_dir=log.parent)
+    sampler = MemorySampler(server.pid, sample_every)
+    try:
+        sampler.sample()
+        sampler.start()
+        site = Site(port, districts, years, int(timeout_seconds * 1000), think_seconds)
+        started = time.monotonic()
+        asyncio.run(_drive(site, users, seconds, seed, tally, sampler))
+        elapsed = time.monotonic() - started
+        sampler.stop()
+        server_alive = server.poll() is None
+    finally:
+        stop(server)
+    if not server_alive:
+        tally.error("server exited")
+    return summarise(
+        tally,
+        sampler,
+        users=users,
+        seconds=seconds,
+        elapsed=elapsed,
+        think_seconds=think_seconds,
+        timeout_seconds=timeout_seconds,
+        load_before=load_before,
+    )
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """Nearest-rank percentile: the smallest value at or above ``fraction`` of them."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def summarise(tally: Tally, sampler: MemorySampler, **run_facts: object) -> dict:
+    times = [view["seconds"] for view in tally.views]
+    rss = [value for _, value in sampler.samples]
+    return {
+        **run_facts,
+        "when": datetime.now().isoformat(timespec="seconds"),
+        "commit": _commit(),
+        "cpus": os.cpu_count(),
+        "load_after": os.getloadavg(),
+        "page_views": len(tally.views),
+        "views_by_action": dict(Counter(view["action"] for view in tally.views)),
+        "views_by_page": dict(Counter(view["page"] for view in tally.views)),
+        "errors": sum(tally.errors.values()),
+        "errors_by_kind": dict(tally.errors),
+        "error_samples": tally.error_samples,
+        "screenshots": tally.screenshots,
+        "seconds_to_rendered": {
+            "p50": percentile(times, 0.5),
+            "p95": percentile(times, 0.95),
+            "max": max(times, default=None),
+        },
+        "rss_bytes": {
+            "start": rss[0] if rss else None,
+            "peak": max(rss, default=None),
+            "end": rss[-1] if rss else None,
+            "peak_hwm": sampler.peak_hwm,
+        },
+        "rss_samples": sampler.samples,
+        "views": tally.views,
+        "server_cpu_seconds": sampler.server_cpu_seconds,
+        "browser_cpu_seconds": sampler.browser_cpu_seconds,
+        "machine_busy_cpu_seconds": sampler.machine_busy_seconds,
+    }
+
+
+def memory_plateaus(samples: list[tuple[float, int]], tolerance: float = 0.10) -> bool:
+    """True when the server's memory levelled off: the median resident size of the run's
+    last third is within ``tolerance`` of the middle third's. A leak (memory growing with
+    every view or session) keeps raising it; a run in flight only makes a passing peak,
+    which a median ignores. The first third, the visitors' arrival and the cold caches,
+    is left out."""
+    if len(samples) < 9:
+        return False
+    end = samples[-1][0]
+    middle = [rss for at, rss in samples if end / 3 < at <= end * 2 / 3]
+    last = [rss for at, rss in samples if at > end * 2 / 3]
+    return statistics.median(last) <= statistics.median(middle) * (1 + tolerance)
+
+
+def _commit() -> str:
+    from bench.run import code_version
+
+    return str(code_version()["commit"])
+
+
+def describe(result: dict) -> str:
+    times, rss = result["seconds_to_rendered"], result["rss_bytes"]
+
+    def secs(value: float | None) -> str:
+        return "–" if value is None else f"{value:.2f} s"
+
+    kinds = ", ".join(f"{k}: {n}" for k, n in result["errors_by_kind"].items()) or "none"
+    return "\n".join(
+        [
+            f"users {result['users']}, {result['seconds']:.0f} s "
+            f"(ran {result['elapsed']:.0f} s, think {result['think_seconds']:.1f} s), "
+            f"{result['cpus']} cores, commit {result['commit']}",
+            f"page views {result['page_views']} "
+            f"({', '.join(f'{k} {n}' for k, n in sorted(result['views_by_action'].items()))})",
+            f"errors {result['errors']} ({kinds})",
+            f"time to rendered page: p50 {secs(times['p50'])}, p95 {secs(times['p95'])}, "
+            f"max {secs(times['max'])}",
+            f"server memory: start {megabytes(rss['start'])}, peak {megabytes(rss['peak'])}, "
+            f"end {megabytes(rss['end'])} (VmHWM {megabytes(rss['peak_hwm'])})",
+            "load average before {:.2f} {:.2f} {:.2f}, after {:.2f} {:.2f} {:.2f}".format(
+                *result["load_before"], *result["load_after"]
+            ),
+            f"CPU time: server {result['server_cpu_seconds']:.0f} s, browsers "
+            f"{result['browser_cpu_seconds']:.0f} s, whole machine "
+            f"{result['machine_busy_cpu_seconds']:.0f} s "
+            f"busy of {result['elapsed'] * result['cpus']:.0f} s (other work included)",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--users", type=int, default=25, help="simulated visitors (25)")
+    parser.add_argument("--seconds", type=float, default=180, help="how long they act (180)")
+    parser.add_argument(
+        "--think", type=float, default=30.0, help="mean pause between actions (30 s: 15-45 s)"
+    )
+    parser.add_argument("--timeout", type=float, default=60, help="a page not drawn by then: error")
+    parser.add_argument("--sample-every", type=float, default=3.0, help="memory samples, s")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--store", help="the analytics store's URL (default: the configured one)")
+    parser.add_argument("--json", action="store_true", help="print the JSON instead")
+    args = parser.parse_args(argv)
+    if args.store:
+        os.environ["ANALYTICS_DB_URL"] = args.store
+
+    from data_access.config import load_settings
+    from data_access.engines import store_engine
+    from data_access.store import store_is_built
+
+    store_url = load_settings().store_url
+    if not store_is_built(store_engine(store_url)):
+        raise SystemExit("build the analytics store first: ehospital-dashboard refresh")
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    result = run(
+        store_url,
+        app_environment(store_url),
+        users=args.users,
+        seconds=args.seconds,
+        think_seconds=args.think,
+        timeout_seconds=args.timeout,
+        sample_every=args.sample_every,
+        seed=args.seed,
+        log=BENCH_DIR / "load-server.log",
+    )
+    out = BENCH_DIR / f"load-{datetime.now():%Y%m%d-%H%M%S}.json"
+    out.write_text(json.dumps(result, indent=2, default=str))
+    if args.json:
+        print(json.dumps(result, default=str))
+        return
+    print(describe(result))
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -11,8 +11,6 @@ scope and so of the cache key: users with different ceilings never share an entr
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar
@@ -56,18 +54,18 @@ def refresh_token() -> str:
 
 
 # --- when the store does not answer -----------------------------------------------------------
-# Every call below goes through _read. When the store answers, its value is also kept as
-# the last good answer to that exact call (same arguments, so the same user ceiling). When
-# it does not — down, unreachable, a query past the statement timeout — the call returns
-# that last good answer and the run is marked in trouble: the frame (app.py) says what is
-# unavailable and since when, the later calls of the run go straight to the last answers
-# (no second wait on a hanging store), and the page polls the store and reruns by itself
-# once it answers. A call never answered before raises StoreUnavailable (a plain message).
-LAST_GOOD_ENTRIES = 512
-_last_good: OrderedDict[tuple, tuple[str, object]] = OrderedDict()
-_last_good_lock = threading.Lock()
+# Every call below goes through _read, and every answer is kept by st.cache_data under the
+# store's refresh token (and the call's arguments, so under the user's ceiling). When the
+# store does not answer — down, unreachable, a query past the statement timeout — the run
+# is marked in trouble and each call is answered from the cache under the last token the
+# store gave: the figures last read, for up to CACHE_TTL_SECONDS. A call not in the cache
+# fails at once (no second wait on a hanging store) with StoreUnavailable, a plain
+# message. The frame (app.py) says what is unavailable and from when the figures are, and
+# the page polls the store and reruns by itself once it answers.
 _TROUBLE = "_store_trouble"
 STORE_ERRORS = (sa.exc.DBAPIError, DatabaseUnavailable)
+_last_token: dict[str, str] = {}
+"""Per store URL, the refresh token of the store's last answer in this server process."""
 
 
 def begin_run() -> None:
@@ -77,7 +75,7 @@ def begin_run() -> None:
 
 def trouble() -> tuple[StoreUnavailable, str | None] | None:
     """In this run: what went wrong with the store, and the refresh time of the figures
-    shown instead (None when nothing could be shown)."""
+    shown instead (None when none could be shown)."""
     return st.session_state.get(_TROUBLE)
 
 
@@ -96,30 +94,35 @@ def _unavailable(url: str, exc: BaseException) -> StoreUnavailable:
     )
 
 
+def _answering(url: str) -> sa.Engine:
+    """The store, for a cached call's body (a cache miss): refused at once in a run where
+    the store has not answered, so that no query waits on it a second time."""
+    if trouble() is not None:
+        raise StoreUnavailable("not read: the analytics store did not answer in this run")
+    return _engine(url)
+
+
 def _read(name: str, compute: Callable[..., T], *args: object) -> T:
     url = store_url()
-    key = (name, url, *args)
     if trouble() is None:
         try:
             token = refresh_token()
             value = compute(url, token, *args)
         except STORE_ERRORS as exc:
-            problem = _unavailable(url, exc)
+            st.session_state[_TROUBLE] = (_unavailable(url, exc), None)
         else:
-            with _last_good_lock:
-                _last_good[key] = (token, value)
-                _last_good.move_to_end(key)
-                while len(_last_good) > LAST_GOOD_ENTRIES:
-                    _last_good.popitem(last=False)
+            _last_token[url] = token
             return value
-    else:
-        problem = trouble()[0]  # type: ignore[index]
-    with _last_good_lock:
-        kept = _last_good.get(key)
-    st.session_state[_TROUBLE] = (problem, kept[0] if kept else None)
-    if kept is None:
+    problem, shown = trouble()  # type: ignore[misc]
+    token = _last_token.get(url)
+    if token is None:
         raise problem
-    return kept[1]  # type: ignore[return-value]
+    try:
+        value = compute(url, token, *args)  # the figures last read, from the cache
+    except STORE_ERRORS:
+        raise problem from None
+    st.session_state[_TROUBLE] = (problem, token)
+    return value
 
 
 def store_answers() -> bool:
@@ -135,7 +138,7 @@ def store_answers() -> bool:
 def _counts(
     url: str, token: str, period: Period, scope: Scope, by: tuple[str, ...], grain: str | None
 ) -> pd.DataFrame:
-    return queries.registration_counts(_engine(url), period, scope, by, grain)
+    return queries.registration_counts(_answering(url), period, scope, by, grain)
 
 
 def counts(
@@ -147,7 +150,7 @@ def counts(
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _districts(url: str, token: str, scope: Scope) -> pd.DataFrame:
-    return queries.districts(_engine(url), scope)
+    return queries.districts(_answering(url), scope)
 
 
 def districts() -> pd.DataFrame:
@@ -157,7 +160,7 @@ def districts() -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _facilities(url: str, token: str, scope: Scope) -> pd.DataFrame:
-    return queries.facilities(_engine(url), scope)
+    return queries.facilities(_answering(url), scope)
 
 
 def facilities() -> pd.DataFrame:
@@ -167,7 +170,7 @@ def facilities() -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _span(url: str, token: str, scope: Scope) -> tuple[date | None, date | None]:
-    return queries.data_span(_engine(url), scope)
+    return queries.data_span(_answering(url), scope)
 
 
 def data_span() -> tuple[date | None, date | None]:
@@ -179,7 +182,7 @@ def data_span() -> tuple[date | None, date | None]:
 def _quality(
     url: str, token: str, period: Period | None, scope: Scope, by_facility: bool
 ) -> pd.DataFrame:
-    return queries.data_quality_counts(_engine(url), period, scope, by_facility)
+    return queries.data_quality_counts(_answering(url), period, scope, by_facility)
 
 
 def data_quality(
@@ -192,7 +195,7 @@ def data_quality(
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _state(url: str, token: str) -> dict[str, str]:
-    return queries.store_state(_engine(url))
+    return queries.store_state(_answering(url))
 
 
 def state() -> dict[str, str]:
@@ -202,7 +205,7 @@ def state() -> dict[str, str]:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _row_accounts(url: str, token: str, scope: Scope) -> tuple[int, int, dict[str, int]] | None:
-    return queries.row_accounts(_engine(url), scope)
+    return queries.row_accounts(_answering(url), scope)
 
 
 def row_accounts() -> tuple[int, int, dict[str, int]] | None:
@@ -215,7 +218,7 @@ def row_accounts() -> tuple[int, int, dict[str, int]] | None:
 def _enrolments(
     url: str, token: str, period: Period, scope: Scope, by: tuple[str, ...]
 ) -> pd.DataFrame | None:
-    return queries.enrolment_counts(_engine(url), period, scope, by)
+    return queries.enrolment_counts(_answering(url), period, scope, by)
 
 
 def enrolments(
@@ -227,7 +230,7 @@ def enrolments(
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _last_days(url: str, token: str, scope: Scope) -> pd.DataFrame:
-    return queries.last_registration_days(_engine(url), scope)
+    return queries.last_registration_days(_answering(url), scope)
 
 
 def last_registration_days(scope: Scope = EVERYWHERE) -> pd.DataFrame:
@@ -236,7 +239,7 @@ def last_registration_days(scope: Scope = EVERYWHERE) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _departments(url: str, token: str, period: Period, scope: Scope) -> pd.DataFrame:
-    return queries.department_counts(_engine(url), period, scope)
+    return queries.department_counts(_answering(url), period, scope)
 
 
 def departments(period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
@@ -245,7 +248,7 @@ def departments(period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _staff(url: str, token: str, facility_id: str, scope: Scope) -> pd.DataFrame | None:
-    return queries.facility_staff(_engine(url), facility_id, scope)
+    return queries.facility_staff(_answering(url), facility_id, scope)
 
 
 def facility_staff(facility_id: str, scope: Scope = EVERYWHERE) -> pd.DataFrame | None:
@@ -268,7 +271,7 @@ def _press_figure(
     from press import kit  # the renderers load only when the Press kit is opened
 
     figure = kit.build(
-        _engine(url),
+        _answering(url),
         name,
         period,
         districts,

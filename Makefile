@@ -2,6 +2,8 @@
 #   make run   installs everything and starts the dashboard on the demo database
 #   make test  installs the test dependencies and runs the whole test suite
 #   make bench runs the performance benchmark (docs/performance.md); BENCH_ARGS for its flags
+#   make install-spark adds the optional Spark engine (refresh --engine spark; about 900 MB),
+#              which the Spark tests need (without it they are skipped; .ci/run installs it)
 # Dependencies are pinned in constraints.txt (regenerate with `make lock`).
 
 PYTHON ?= python3
@@ -9,7 +11,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test bench install install-test lock lint clean
+.PHONY: run test bench install install-test install-spark lock lint clean
 
 run: install
 	$(BIN)/ehospital-dashboard serve --port $(PORT)
@@ -32,6 +34,9 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+
+install-spark: install-test
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,spark]'
 
 lock: $(BIN)/python
 	$(BIN)/python -m pip freeze --exclude-editable --exclude ehospital-dashboard > constraints.txt

@@ -15,7 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -207,18 +207,45 @@ def demo(out: str | None, seed: int, force: bool) -> None:
     help="Compare every day's row count with the source now (by default done once a day; "
     "the refreshes in between check the recent days only).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["sql", "spark"]),
+    default="sql",
+    show_default=True,
+    help="Where the registrations are aggregated: in the source database (sql), or on "
+    "Apache Spark, reading the source over JDBC (needs the [spark] extra; docs/scaling.md).",
+)
+@click.option(
+    "--master",
+    metavar="URL",
+    default=None,
+    help="Spark master for --engine spark: spark://host:7077, yarn, k8s://…; "
+    "default local[2] (this machine).",
+)
 def refresh_command(
     db: str | None,
     store: str | None,
     full: bool,
     lookback_days: int | None,
     check_every_day: bool,
+    engine: str,
+    master: str | None,
 ) -> None:
     """Bring the analytics tables up to date (incremental unless --full)."""
+    if master and engine != "spark":
+        raise click.UsageError("--master is for --engine spark")
     settings = _settings(db, store)
     source, store_db = source_engine(settings.source_url), store_engine(settings.store_url)
     lookback = settings.lookback_days if lookback_days is None else lookback_days
-    try:
+    with ExitStack() as stack:
+        stack.callback(source.dispose)  # no session left open on the registration database
+        aggregator = None
+        if engine == "spark":
+            from data_access.spark_refresh import SparkAggregator, spark_for_refresh
+
+            _say(f"Starting Spark ({master or 'local[2]'}) …")
+            spark = stack.enter_context(spark_for_refresh(master))
+            aggregator = SparkAggregator(spark, source)
         with progress_bar("refresh") as bar:
             report: RefreshReport = refresh(
                 source,
@@ -226,13 +253,13 @@ def refresh_command(
                 full=full,
                 lookback_days=lookback,
                 progress=bar,
+                aggregator=aggregator,
                 **({"complete_check_hours": 0} if check_every_day else {}),
             )
-    finally:
-        source.dispose()  # no session left open on the registration database
     kind = "full" if report.full else "incremental"
+    on = " on Spark" if engine == "spark" else ""
     _say(
-        f"{kind} refresh of {report.days} day(s): {report.registrations:,} registrations "
+        f"{kind} refresh{on} of {report.days} day(s): {report.registrations:,} registrations "
         f"counted, {report.excluded_rows:,} rows excluded, in {report.seconds:.1f} s "
         f"→ {describe(store_db.url)}"
     )

@@ -42,6 +42,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -62,6 +63,7 @@ from data_access.rules import (
     calendar_day,
     classified_registrations,
     days_sharing_registration_ids,
+    materialized,
     outside_every_day,
 )
 
@@ -385,15 +387,22 @@ def as_date(value: object) -> date | None:
 
 
 def aggregate_window(conn: sa.Connection, window: RowWindow, now: datetime) -> WindowAggregates:
-    """Classify the window's rows once and group them twice, in one statement.
+    """Classify the window's rows once and group them twice, in one statement
+    (:func:`window_statement`), in the source database."""
+    return window_aggregates(conn.execute(window_statement(window, now)))
+
+
+def window_statement(window: RowWindow, now: datetime) -> sa.CompoundSelect:
+    """The one statement that aggregates a window: sent to the source by the SQL refresh,
+    compiled for Spark by the Spark refresh (``data_access.spark_refresh``).
 
     The classified rows are a MATERIALIZED common table expression (SQLite 3.35+,
     PostgreSQL 12+), so the expensive part — the duplicate window and the normalisation —
     runs once for both groupings: the detail grain, and departments. The rows come back
-    counted rows first, tagged by the grouping they belong to.
+    tagged by the grouping they belong to (see :func:`window_aggregates`).
     """
     classified = classified_registrations(window, now)
-    cte = sa.select(classified).cte("classified").prefix_with("MATERIALIZED")
+    cte = materialized(sa.select(classified).cte("classified"))
     c = cte.c
     # The day as the engine gives it (no result processing: SQLite's ISO text is what the
     # store keeps, PostgreSQL's date what COPY takes).
@@ -426,6 +435,12 @@ def aggregate_window(conn: sa.Connection, window: RowWindow, now: datetime) -> W
         .where(c.status == COUNTED)
         .group_by(c.status, *dept_keys)
     )
+    return sa.union_all(by_detail, by_department)
+
+
+def window_aggregates(rows: Iterable[Sequence]) -> WindowAggregates:
+    """The result rows of :func:`window_statement` (from either engine) sorted into the
+    detail, excluded and department aggregates."""
     # Positions in a result row:
     # part, status, DETAIL_KEYS…, department, registrations, SUMMED…, source_day
     first_key, first_count = 2, 2 + len(DETAIL_KEYS) + 1
@@ -433,7 +448,7 @@ def aggregate_window(conn: sa.Connection, window: RowWindow, now: datetime) -> W
     detail: list[tuple] = []
     departments: list[tuple] = []
     excluded: dict[tuple, int] = defaultdict(int)
-    for row in conn.execute(sa.union_all(by_detail, by_department)):
+    for row in rows:
         if row[0] == 1:
             departments.append(
                 (row[2], row[3], row[department_at], row[first_count], row[linked_at] or 0)
@@ -678,14 +693,32 @@ def _bare_main_module() -> Iterator[None]:
             sys.modules["__main__"] = main
 
 
+class WindowAggregator(Protocol):
+    """Aggregates a window somewhere else than in the source (the Spark engine:
+    ``data_access.spark_refresh.SparkAggregator``), ``workers`` windows at a time."""
+
+    workers: int
+
+    def __call__(self, window: RowWindow, now: datetime) -> WindowAggregates: ...
+
+
 def _aggregated(
-    source: sa.Engine, windows: list[tuple[RowWindow, str]], now: datetime, rows: int
+    source: sa.Engine,
+    windows: list[tuple[RowWindow, str]],
+    now: datetime,
+    rows: int,
+    aggregator: WindowAggregator | None = None,
 ) -> Iterator[tuple[str, WindowAggregates]]:
     """Each window's aggregates, in order, computed by up to WORKERS workers (see _pool),
     so that two windows in flight keep both cores of a small server busy while this
-    thread writes the previous one to the store."""
-    pool, work = _pool(source, len(windows), rows)
+    thread writes the previous one to the store. With an ``aggregator``, its ``workers``
+    threads hand the windows to it."""
     pending: deque[tuple[str, Future[WindowAggregates]]] = deque()
+    if aggregator is not None:
+        pool = ThreadPoolExecutor(max_workers=aggregator.workers, thread_name_prefix="engine")
+        yield from _in_order(pool, aggregator, windows, now, pending, aggregator.workers)
+        return
+    pool, work = _pool(source, len(windows), rows)
     with _bare_main_module() if isinstance(pool, ProcessPoolExecutor) else nullcontext():
         yield from _in_order(pool, work, windows, now, pending)
 
@@ -696,12 +729,13 @@ def _in_order(
     windows: list[tuple[RowWindow, str]],
     now: datetime,
     pending: deque[tuple[str, Future[WindowAggregates]]],
+    workers: int = WORKERS,
 ) -> Iterator[tuple[str, WindowAggregates]]:
     try:
         queue = iter(windows)
         for window, label in queue:
             pending.append((label, pool.submit(work, window, now)))
-            if len(pending) >= WORKERS:
+            if len(pending) >= workers:
                 break
         while pending:
             label, future = pending.popleft()
@@ -723,11 +757,14 @@ def refresh(
     now: datetime | None = None,
     progress: Progress | None = None,
     complete_check_hours: float = COMPLETE_CHECK_HOURS,
+    aggregator: WindowAggregator | None = None,
 ) -> RefreshReport:
     """Bring the analytics store up to date with the source. See the module docstring.
 
     ``complete_check_hours``: how often the row counts of every day are compared with the
     source (late rows on old days); in between, only the recent days are (0: every time).
+    ``aggregator``: where the windows are aggregated when not in the source (Spark);
+    everything else — which days, the one transaction of the store — is the same.
     """
     started = time.perf_counter()
     now = now or ist_now()
@@ -806,7 +843,7 @@ def refresh(
         reference = reference_reader.submit(read_reference_tables, source, tables)
         windows = list(_windows(ranges))
         for done, (label, aggregates) in enumerate(
-            _aggregated(source, windows, now, sum(source_counts.values()))
+            _aggregated(source, windows, now, sum(source_counts.values()), aggregator)
         ):
             if progress:
                 progress(done, total, label)

@@ -21,6 +21,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from data_access.contract import CHANNELS, GENDERS, VISIT_TYPES, facilities, opd_registrations
+from data_access.spark_sql import READABLE_AT
 
 # --- statuses of a raw row ---------------------------------------------------------------
 COUNTED = "counted"
@@ -67,6 +68,17 @@ def _readable_timestamp_sqlite(element, compiler, **kw):  # type: ignore[no-unty
     return f"strftime('%Y-%m-%d %H:%M:%f', {compiler.process(arg, **kw)})"
 
 
+@compiles(readable_timestamp, "spark")
+def _readable_timestamp_spark(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    # Spark reads the rows with the source engine's own reading beside the raw value
+    # (data_access.spark_sql.READABLE_AT), so both engines' readings stay their own.
+    (arg,) = element.clauses
+    if getattr(arg, "name", None) != "registered_at":
+        raise NotImplementedError("Spark has the source's reading of registered_at only")
+    raw = compiler.process(arg, **kw)
+    return raw[: -len("registered_at")] + READABLE_AT
+
+
 @compiles(readable_timestamp)
 def _readable_timestamp_default(element, compiler, **kw):  # type: ignore[no-untyped-def]
     (arg,) = element.clauses
@@ -84,6 +96,16 @@ class calendar_day(FunctionElement[date]):
 def _calendar_day_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
     (arg,) = element.clauses
     return f"date({compiler.process(arg, **kw)})"
+
+
+@compiles(calendar_day, "spark")
+def _calendar_day_spark(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    (arg,) = element.clauses
+    value = compiler.process(arg, **kw)
+    if compiler.dialect.origin == "sqlite":
+        # SQLite's reading is text 'YYYY-MM-DD HH:MM:SS.SSS'; date() of it is its day
+        return f"substring({value}, 1, 10)"
+    return f"CAST({value} AS DATE)"
 
 
 @compiles(calendar_day)
@@ -104,6 +126,14 @@ def _fourteen_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
     (arg,) = element.clauses
     value = compiler.process(arg, **kw)
     return f"(length({value}) = 14 AND {value} NOT GLOB '*[^0-9]*')"
+
+
+@compiles(is_fourteen_digits, "spark")
+def _fourteen_spark(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    # Java's '$' also matches before a final line break: the length pins the end instead.
+    (arg,) = element.clauses
+    value = compiler.process(arg, **kw)
+    return f"(length({value}) = 14 AND {value} RLIKE '^[0-9]{{14}}')"
 
 
 @compiles(is_fourteen_digits)
@@ -129,6 +159,14 @@ def _binary_order_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
 def _binary_order_default(element, compiler, **kw):  # type: ignore[no-untyped-def]
     (arg,) = element.clauses
     return compiler.process(arg, **kw)
+
+
+def materialized(cte: sa.CTE) -> sa.CTE:
+    """A common table expression computed once however often it is read: MATERIALIZED on
+    SQLite (3.35+) and PostgreSQL (12+); Spark decides by itself."""
+    return cte.prefix_with("MATERIALIZED", dialect="sqlite").prefix_with(
+        "MATERIALIZED", dialect="postgresql"
+    )
 
 
 # --- normalisation (rules 4 and 5) -----------------------------------------------------------
@@ -373,9 +411,7 @@ def classified_registrations(window: RowWindow, now: datetime) -> sa.Subquery:
         r.c.registered_at.label("raw_at"),
     )
     in_window = None if window.is_everything else _in_window(window, ts, now_param)
-    with_copies = (
-        _ids_with_copies(window, in_window).cte("ids_with_copies").prefix_with("MATERIALIZED")
-    )
+    with_copies = materialized(_ids_with_copies(window, in_window).cte("ids_with_copies"))
     copied_ids = sa.select(with_copies.c.registration_id)
     single = sa.select(*columns, sa.literal(1).label("copy_number")).where(
         r.c.registration_id.is_not(None), r.c.registration_id.not_in(copied_ids)
@@ -502,3 +538,36 @@ def _restrict_to_window(classified: sa.Subquery, window: RowWindow) -> sa.Subque
     if window.is_everything:
         return classified
     return sa.select(classified).where(classified.c.owned == 1).subquery("in_window")
+
+
+# --- the raw rows a window reads, for an engine that classifies elsewhere -------------------
+def window_source_parts(window: RowWindow, now: datetime) -> list[sa.ColumnElement[bool]]:
+    """Conditions on ``opd_registrations`` that pick, between them, each raw row that
+    :func:`classified_registrations` of ``window`` reads exactly once: one per day of a
+    day window (the day's range of raw timestamps) or the rows outside every day, and one
+    for the rest (the other copies of the window's registrations wherever they lie, and
+    every row without an id, which are all copies of one another).
+
+    Spark (``data_access.spark_refresh``) reads a window's rows through these, each a
+    partition read in parallel, and classifies them with the same statement; the source
+    finds the copies through its registration_id index, as the SQL refresh does.
+    """
+    if window.is_everything:
+        raise ValueError("a refresh reads the source window by window, never all at once")
+    r = opd_registrations
+    at = r.c.registered_at
+    now_param = sa.bindparam("now", now, type_=sa.DateTime)
+    in_window = _in_window(window, readable_timestamp(at), now_param)
+    if window.invalid:
+        parts = [in_window]
+        elsewhere = sa.not_(in_window)  # never NULL: outside_every_day tests IS NULL itself
+    else:
+        assert window.first_day is not None and window.last_day is not None
+        parts = [
+            sa.and_(at >= _day_start(day), at < _day_start(day + timedelta(days=1)))
+            for day in (window.first_day + timedelta(days=k) for k in range(window.days))
+        ]
+        elsewhere = sa.or_(at.is_(None), sa.not_(in_window))
+    copies = sa.select(_ids_with_copies(window, in_window).subquery().c.registration_id)
+    others = sa.or_(r.c.registration_id.in_(copies), r.c.registration_id.is_(None))
+    return [*parts, sa.and_(elsewhere, others)]

@@ -429,3 +429,27 @@ def start_server(
                 server.kill()
                 raise RuntimeError("the dashboard server did not start") from None
             time.sleep(0.3)
+
+
+# --- Apache Spark: a standalone master and two workers on loopback -----------------------------
+@pytest.fixture(scope="session")
+def spark():
+    """A Spark session on a standalone cluster of one master and two workers (one core
+    each), for the whole test session. Without pyspark (the [spark] extra) the Spark tests
+    are skipped, except under CI=true, whose .ci/run installs it."""
+    from data_access.spark_refresh import spark_available, spark_session
+
+    reason = spark_available()
+    if reason:
+        if IN_CI:
+            pytest.fail(f"CI=true and {reason}: the Spark tests must run in CI")
+        pytest.skip(reason)
+    from bench.spark_cluster import standalone_cluster
+
+    with standalone_cluster(workers=2, cores=1, memory="1g") as cluster:
+        session = spark_session(cluster.master_url)
+        session.cluster = cluster  # type: ignore[attr-defined]
+        try:
+            yield session
+        finally:
+            session.stop()

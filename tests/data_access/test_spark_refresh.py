@@ -1,0 +1,204 @@
+"""The refresh on Apache Spark (a standalone master and two workers on loopback) builds
+the very analytics tables the SQL refresh builds: full and incremental, on dirty rows of
+every kind, on both source engines; a failed Spark job leaves the store as it was."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from conftest import DEMO_NOW, F1, F2, _row
+
+from cli.main import main
+from data_access import contract as src
+from data_access import store as st
+from data_access.engines import source_engine, store_engine
+from data_access.refresh import refresh, window_statement
+from data_access.rules import RowWindow, window_source_parts
+from data_access.spark_sql import READABLE_AT, to_spark_sql
+
+
+def store_rows(url: str) -> dict[str, list[tuple]]:
+    """Every row of every analytics table, sorted; the refresh's wall-clock time left out
+    (the two refreshes ran at different moments)."""
+    engine = store_engine(url)
+    out: dict[str, list[tuple]] = {}
+    with engine.connect() as conn:
+        for table in st.STORE.sorted_tables:
+            query = sa.select(table)
+            if table is st.refresh_state:
+                query = query.where(table.c.key != "refreshed_at")
+            out[table.name] = sorted((tuple(r) for r in conn.execute(query)), key=repr)
+    engine.dispose()
+    return out
+
+
+def assert_identical(sql_store: str, spark_store: str) -> None:
+    expected, got = store_rows(sql_store), store_rows(spark_store)
+    for name, rows in expected.items():
+        missing = set(rows) - set(got[name])
+        extra = set(got[name]) - set(rows)
+        assert rows == got[name], f"{name}: SQL only {sorted(missing, key=repr)[:5]}, " + (
+            f"Spark only {sorted(extra, key=repr)[:5]}"
+        )
+
+
+def two_refreshes(source_url: str, tmp_path: Path, spark, now: datetime, **kwargs):
+    """The SQL refresh and the Spark refresh of the same source, each into its store."""
+    from data_access.spark_refresh import SparkAggregator
+
+    source = source_engine(source_url)
+    stores = (
+        f"sqlite:///{tmp_path / 'by-sql.sqlite'}",
+        f"sqlite:///{tmp_path / 'by-spark.sqlite'}",
+    )
+    by_sql = refresh(source, store_engine(stores[0]), now=now, **kwargs)
+    by_spark = refresh(
+        source,
+        store_engine(stores[1]),
+        now=now,
+        aggregator=SparkAggregator(spark, source),
+        **kwargs,
+    )
+    source.dispose()
+    return stores, by_sql, by_spark
+
+
+# --- without Spark: the statement and the partitions -------------------------------------------
+@pytest.mark.parametrize("origin", ["postgresql", "sqlite"])
+def test_the_window_statement_compiles_to_spark_sql(origin: str) -> None:
+    window = RowWindow(first_day=date(2025, 1, 15), last_day=date(2025, 1, 17))
+    sql = to_spark_sql(window_statement(window, DEMO_NOW), origin)
+    assert "MATERIALIZED" not in sql  # a hint of SQLite and PostgreSQL only
+    assert ":now" not in sql and "?" not in sql  # every parameter written in
+    assert f"opd_registrations.{READABLE_AT}" in sql  # the source's own reading of the time
+    assert "RLIKE '^[0-9]{14}'" in sql
+    literal = "'2026-11-26 12:00:00.000000'"
+    typed = f"TIMESTAMP_NTZ {literal}"
+    assert literal in sql
+    assert (typed in sql) == (origin == "postgresql")  # text compared as text on SQLite
+
+
+def test_a_literal_spark_would_read_differently_is_refused() -> None:
+    statement = sa.select(sa.literal("a\\b"))
+    with pytest.raises(sa.exc.CompileError, match="Could not render literal"):
+        to_spark_sql(statement, "postgresql")
+
+
+def test_window_source_parts_pick_each_row_once(dirty_source_url: str) -> None:
+    """The partitions Spark reads a window through do not overlap, and hold every row
+    the window's classification reads (its own rows, its copies, rows without an id)."""
+    engine = source_engine(dirty_source_url)
+    r = src.opd_registrations
+    windows = [
+        RowWindow(first_day=date(2025, 1, 15), last_day=date(2025, 1, 17)),
+        RowWindow(first_day=date(2025, 1, 22), last_day=date(2025, 1, 22)),
+        RowWindow(invalid=True),
+    ]
+    with engine.connect() as conn:
+        for window in windows:
+            parts = window_source_parts(window, DEMO_NOW)
+            count = sa.select(sa.func.count()).select_from(r)
+            each = [conn.execute(count.where(p)).scalar() for p in parts]
+            together = conn.execute(count.where(sa.or_(*parts))).scalar()
+            assert sum(each) == together > 0, window
+        # the copy of r10 on the 17th is read with the 16th's window, though out of range
+        window = RowWindow(first_day=date(2025, 1, 16), last_day=date(2025, 1, 16))
+        *_, others = window_source_parts(window, DEMO_NOW)
+        ids = set(conn.execute(sa.select(r.c.registration_id).where(others)).scalars())
+        assert "r10" in ids and None in ids
+    engine.dispose()
+
+
+# --- on the cluster ------------------------------------------------------------------------------
+def test_the_cluster_has_two_workers(spark) -> None:
+    assert spark.cluster.alive_workers() == 2
+    assert spark.sparkContext.master == spark.cluster.master_url
+
+
+def test_full_and_incremental_refresh_are_identical_on_dirty_rows(
+    dirty_source_url: str, tmp_path: Path, spark
+) -> None:
+    stores, by_sql, by_spark = two_refreshes(dirty_source_url, tmp_path, spark, DEMO_NOW)
+    assert by_sql.ranges == by_spark.ranges and by_spark.full
+    assert (by_spark.registrations, by_spark.excluded_rows) == (
+        by_sql.registrations,
+        by_sql.excluded_rows,
+    )
+    assert_identical(*stores)
+
+    # Then the source changes the ways a replica does, and both refresh incrementally.
+    writable = sa.create_engine(dirty_source_url)
+    r = src.opd_registrations
+    with writable.begin() as conn:
+        conn.execute(
+            r.insert(),
+            [
+                _row("n1", F1, datetime(2025, 2, 4, 9), "00123456789015"),  # a new day
+                _row("r1", F2, datetime(2025, 2, 4, 8)),  # a copy of a January registration
+                _row(None, F2, datetime(2025, 2, 4, 10)),  # one more row without an id
+            ],
+        )
+        conn.execute(r.update().where(r.c.registration_id == "r13").values(channel="kiosk"))
+        conn.execute(r.delete().where(r.c.registration_id == "r12"))  # January's 16th
+    writable.dispose()
+    later = DEMO_NOW + timedelta(hours=1)
+    source = source_engine(dirty_source_url)
+    from data_access.spark_refresh import SparkAggregator
+
+    again_sql = refresh(source, store_engine(stores[0]), now=later, complete_check_hours=0)
+    again_spark = refresh(
+        source,
+        store_engine(stores[1]),
+        now=later,
+        complete_check_hours=0,
+        aggregator=SparkAggregator(spark, source),
+    )
+    source.dispose()
+    assert not again_spark.full and again_spark.ranges == again_sql.ranges
+    refreshed = {
+        a + timedelta(days=k) for a, b in again_spark.ranges for k in range((b - a).days + 1)
+    }
+    assert {date(2025, 1, 15), date(2025, 1, 16), date(2025, 2, 4)} <= refreshed
+    assert_identical(*stores)
+
+
+def test_a_failed_spark_job_leaves_the_store_as_it_was(
+    worked_source_url: str, tmp_path: Path, spark
+) -> None:
+    from data_access.spark_refresh import JdbcSource, SparkAggregator, SparkFailed
+
+    store_url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    source = source_engine(worked_source_url)
+    refresh(source, store_engine(store_url), now=DEMO_NOW)
+    before = store_rows(store_url)
+    aggregator = SparkAggregator(spark, source)
+    gone = tmp_path / "gone.sqlite"
+    aggregator.jdbc = JdbcSource(f"jdbc:sqlite:file:{gone}?mode=ro", aggregator.jdbc.properties,
+                                 aggregator.jdbc.origin)  # fmt: skip
+    with pytest.raises(SparkFailed, match="Spark"):
+        refresh(source, store_engine(store_url), now=DEMO_NOW, full=True, aggregator=aggregator)
+    source.dispose()
+    assert store_rows(store_url) == before
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_command_line_refreshes_on_the_cluster(
+    worked_source_url: str, tmp_path: Path, spark, capsys, monkeypatch
+) -> None:
+    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("EHOSPITAL_DATA_DIR", str(tmp_path / "data"))
+    store_url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    master = spark.cluster.master_url
+    args = ["refresh", "--db", worked_source_url, "--store", store_url, "--engine", "spark"]
+    assert main([*args, "--master", master]) == 0
+    err = capsys.readouterr().err
+    assert "full refresh on Spark of" in err and "registrations counted" in err
+    assert store_rows(store_url)["summary_registrations_daily"]
+    # the session the command made was its own, and is stopped; the fixture's lives on
+    assert spark.range(3).count() == 3
+
+    assert main(["refresh", "--db", worked_source_url, "--master", master]) == 2
+    assert "--master is for --engine spark" in capsys.readouterr().err

@@ -105,6 +105,12 @@ class Scope:
         return replace(self, allowed_districts=ceiling)
 
     @property
+    def by_district_only(self) -> bool:
+        """True when the scope is whole districts (chosen ones, a ceiling, or all): no
+        facility and no facility type chosen. Its figures come from the district summary."""
+        return not (self.facilities or self.facility_types)
+
+    @property
     def ceiling(self) -> Scope:
         """Only this scope's ceiling, without the chosen filters."""
         return Scope(allowed_districts=self.allowed_districts)
@@ -188,6 +194,8 @@ def registration_counts(
     """
     _check_breakdowns(by, grain)
     detail = [b for b in by if b in DETAIL_BREAKDOWNS]
+    if not detail and set(by) <= {"district"} and scope.by_district_only:
+        return _district_counts(store, period, scope, by, grain)
     # the smallest table that holds the breakdowns asked for (see data_access.store)
     if not detail:
         t = st.summary_daily
@@ -213,6 +221,39 @@ def registration_counts(
             keys.append(t.c.value.label(column))
         else:
             keys.append(t.c[column].label(column))
+    conditions += [t.c.day.between(period.start, period.end), *scope.conditions(f)]
+    return _summed(store, t, joined, keys, conditions)
+
+
+def _district_counts(
+    store: sa.Engine, period: Period, scope: Scope, by: Sequence[str], grain: str | None
+) -> pd.DataFrame:
+    """:func:`registration_counts` of whole districts (the division, a state, the
+    country, or chosen districts; no facility or type filter), from the district summary:
+    a row per district and day, never the facilities' rows."""
+    t = st.summary_district_daily
+    joined: sa.FromClause = t
+    keys: list[sa.ColumnElement] = []
+    if grain is not None:
+        cal = st.calendar_days
+        joined = joined.join(cal, cal.c.day == t.c.day)
+        keys.append(cal.c[GRAINS[grain]].label("period_start"))
+    if "district" in by:
+        keys.append(t.c.district_lgd.label("district_lgd"))
+    conditions = [
+        t.c.day.between(period.start, period.end),
+        *scope.district_conditions(t.c.district_lgd),
+    ]
+    return _summed(store, t, joined, keys, conditions)
+
+
+def _summed(
+    store: sa.Engine,
+    t: sa.Table,
+    joined: sa.FromClause,
+    keys: list[sa.ColumnElement],
+    conditions: list[sa.ColumnElement],
+) -> pd.DataFrame:
     stmt = (
         sa.select(
             *keys,
@@ -220,7 +261,7 @@ def registration_counts(
             sa.func.sum(t.c.abha_linked).label("abha_linked"),
         )
         .select_from(joined)
-        .where(*conditions, t.c.day.between(period.start, period.end), *scope.conditions(f))
+        .where(*conditions)
         .group_by(*keys)
         .order_by(*keys)
     )
@@ -302,7 +343,10 @@ def data_quality_counts(
     facility type: only the unrestricted scope counts it. Under any filter or ceiling it
     is left out, so a district's users never see rows that may be another district's.
     """
-    q, d = st.quality_excluded, st.summary_daily
+    q = st.quality_excluded
+    # the flags of whole districts from the district summary, of facilities from theirs
+    by_district = scope.by_district_only and not by_facility
+    d = st.summary_district_daily if by_district else st.summary_daily
     excluded_keys = [q.c.facility_id] if by_facility else []
     excluded = sa.select(*excluded_keys, q.c.kind, sa.func.sum(q.c.rows).label("rows"))
     flags = sa.select(
@@ -316,7 +360,10 @@ def data_quality_counts(
         flags = flags.where(d.c.day.between(period.start, period.end))
     if not scope.unrestricted:
         excluded = excluded.where(q.c.facility_id.in_(scope.facility_ids()))
-        flags = flags.where(d.c.facility_id.in_(scope.facility_ids()))
+        if by_district:
+            flags = flags.where(*scope.district_conditions(d.c.district_lgd))
+        else:
+            flags = flags.where(d.c.facility_id.in_(scope.facility_ids()))
     excluded = excluded.group_by(*excluded_keys, q.c.kind)
     if by_facility:
         flags = flags.group_by(d.c.facility_id)
@@ -350,7 +397,7 @@ def row_accounts(
     and rows of unknown facilities belong to no district."""
     if not scope.unrestricted:
         return None
-    d, q = st.summary_daily, st.quality_excluded
+    d, q = st.summary_district_daily, st.quality_excluded
     with store.connect() as conn:
         counted = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(d.c.registrations), 0)))
         counted_rows = int(counted.scalar() or 0)

@@ -83,6 +83,7 @@ DAY_TABLES = (
     st.summary_daily,
     st.summary_breakdowns,
     st.summary_departments,
+    st.summary_district_daily,
     st.quality_excluded,
 )
 
@@ -392,7 +393,9 @@ def aggregate_window(conn: sa.Connection, window: RowWindow, now: datetime) -> W
     return window_aggregates(conn.execute(window_statement(window, now)))
 
 
-def window_statement(window: RowWindow, now: datetime) -> sa.CompoundSelect:
+def window_statement(
+    window: RowWindow, now: datetime, classified: sa.FromClause | None = None
+) -> sa.CompoundSelect:
     """The one statement that aggregates a window: sent to the source by the SQL refresh,
     compiled for Spark by the Spark refresh (``data_access.spark_refresh``).
 
@@ -400,10 +403,16 @@ def window_statement(window: RowWindow, now: datetime) -> sa.CompoundSelect:
     PostgreSQL 12+), so the expensive part — the duplicate window and the normalisation —
     runs once for both groupings: the detail grain, and departments. The rows come back
     tagged by the grouping they belong to (see :func:`window_aggregates`).
+
+    ``classified``: the classified rows already at hand as a table of that name (Spark
+    keeps them cached, as it would not keep a common table expression read twice); by
+    default :func:`~data_access.rules.classified_registrations` of the window.
     """
-    classified = classified_registrations(window, now)
-    cte = materialized(sa.select(classified).cte("classified"))
-    c = cte.c
+    if classified is None:
+        classified = materialized(
+            sa.select(classified_registrations(window, now)).cte("classified")
+        )
+    c = classified.c
     # The day as the engine gives it (no result processing: SQLite's ISO text is what the
     # store keeps, PostgreSQL's date what COPY takes).
     day = sa.type_coerce(c.day, sa.Text).label("day")
@@ -608,6 +617,45 @@ def _write_reference_tables(store: sa.Connection, rows: dict[str, list[dict]]) -
         _insert_dicts(store, table, rows[table.name])
 
 
+def _facility_districts(conn: sa.Connection) -> dict[str, int]:
+    f = st.dim_facilities
+    return dict(conn.execute(sa.select(f.c.facility_id, f.c.district_lgd)).all())
+
+
+def _write_district_summary(conn: sa.Connection, ranges: list[tuple[date, date]] | None) -> None:
+    """``summary_district_daily`` from ``summary_daily`` and the registry, in the store:
+    for the days of ``ranges`` (already deleted with the other day tables), or, when None,
+    all of it anew."""
+    t, d, f = st.summary_district_daily, st.summary_daily, st.dim_facilities
+    counts = ["registrations", *SUMMED]
+    summed = sa.select(
+        f.c.district_lgd, d.c.day, *(sa.func.sum(d.c[c]).label(c) for c in counts)
+    ).select_from(d.join(f, f.c.facility_id == d.c.facility_id))
+    if ranges is None:
+        conn.execute(t.delete())
+    elif not ranges:
+        return
+    else:
+        summed = summed.where(sa.or_(*(d.c.day.between(a, b) for a, b in ranges)))
+    summed = summed.group_by(f.c.district_lgd, d.c.day)
+    conn.execute(t.insert().from_select(["district_lgd", "day", *counts], summed))
+
+
+def source_day_span(conn: sa.Connection, now: datetime) -> tuple[date, date] | None:
+    """The first and last day of the source's timestamps up to today, read off the
+    registered_at index; None when there are none (or, on SQLite, the text is no day)."""
+    at = src.opd_registrations.c.registered_at
+    tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
+    text = sa.type_coerce(at, sa.Text)
+    low, high = conn.execute(
+        sa.select(sa.func.min(text), sa.func.max(text)).where(at >= EARLIEST, at < tomorrow)
+    ).one()
+    first, last = (None if v is None else as_date(str(v)[:10]) for v in (low, high))
+    if first is None or last is None or first > last:
+        return None
+    return first, last
+
+
 def _write_state(conn: sa.Connection, values: dict[str, str]) -> None:
     t = st.refresh_state
     conn.execute(t.delete().where(t.c.key.in_(list(values))))
@@ -771,6 +819,11 @@ def refresh(
     tables = require_contract_tables(source)
     st.ensure_store(store)
 
+    with source.connect() as sconn:
+        span = source_day_span(sconn, now)
+    if span is not None:
+        st.ensure_month_partitions(store, *span)  # before the refresh's transaction
+
     reference_reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reference")
     with reference_reader, source.connect() as sconn, store.begin() as wconn:
         state = _state(wconn)
@@ -859,7 +912,11 @@ def refresh(
 
         if progress:
             progress(total - 1, total, "facilities, districts, staff, enrolments")
+        districts_before = _facility_districts(wconn)
         _write_reference_tables(wconn, reference.result())
+        # every day again when a facility moved to another district (or on a full refresh)
+        whole = full or _facility_districts(wconn) != districts_before
+        _write_district_summary(wconn, None if whole else ranges)
 
         wconn.execute(st.source_day_rows.delete())
         _insert_dicts(

@@ -33,7 +33,12 @@ import sqlalchemy as sa
 
 from data_access import contract as src
 from data_access.errors import ConfigurationError, DatabaseUnavailable
-from data_access.rules import RowWindow, readable_timestamp, window_source_parts
+from data_access.rules import (
+    RowWindow,
+    classified_registrations,
+    readable_timestamp,
+    window_source_parts,
+)
 from data_access.spark_sql import READABLE_AT, to_spark_sql
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,9 +53,12 @@ DEBIAN_JARS = {
 JDBC_DRIVERS = {"postgresql": "org.postgresql.Driver", "sqlite": "org.sqlite.JDBC"}
 DEFAULT_MASTER = "local[2]"
 WINDOWS_IN_FLIGHT = 4
-"""Windows read and aggregated at once: Spark runs their jobs side by side, so the JDBC
-reads of one overlap the aggregation of another."""
+"""Windows read and aggregated at once, at least: Spark runs their jobs side by side, so
+the JDBC reads of one overlap the aggregation of another. On a larger cluster one window
+more per 8 cores of executors (a window is about 32 partitions: one a day)."""
 FETCH_SIZE = 20_000
+CLASSIFIED = "classified_registrations"
+"""The temporary view of a window's classified rows."""
 
 
 class SparkUnavailable(ConfigurationError):
@@ -226,10 +234,9 @@ class SparkAggregator:
     """Aggregates a window of the refresh on Spark: the ``work`` of
     :func:`data_access.refresh.refresh` when ``aggregator`` is given."""
 
-    workers = WINDOWS_IN_FLIGHT
-
     def __init__(self, spark: SparkSession, source: sa.Engine) -> None:
         self.spark = spark
+        self.workers = max(WINDOWS_IN_FLIGHT, spark.sparkContext.defaultParallelism // 8)
         self.source = source
         self.jdbc = JdbcSource.from_engine(source)
         self._facilities_lock = threading.Lock()
@@ -283,12 +290,24 @@ class SparkAggregator:
         # a session of its own: its temporary views are seen by this window only
         session = self.spark.newSession()
         session.createDataFrame(rows, schema).createOrReplaceTempView(src.facilities.name)
-        self._raw_rows(session, window, now).createOrReplaceTempView(src.opd_registrations.name)
-        sql = to_spark_sql(window_statement(window, now), self.jdbc.origin)
+        # The classification reads the raw rows four times (single rows, copies, rows
+        # without an id, the ids with copies), and both groupings read the classified
+        # rows: each is cached, so the source is read once and the rules run once.
+        origin = self.jdbc.origin
+        raw = self._raw_rows(session, window, now).cache()
+        raw.createOrReplaceTempView(src.opd_registrations.name)
+        classified_rows = classified_registrations(window, now)
+        classified = session.sql(to_spark_sql(sa.select(classified_rows), origin)).cache()
+        classified.createOrReplaceTempView(CLASSIFIED)
+        as_table = sa.table(CLASSIFIED, *(sa.column(c.name) for c in classified_rows.c))
+        sql = to_spark_sql(window_statement(window, now, as_table), origin)
         try:
             rows = session.sql(sql).collect()
         except Exception as exc:  # pyspark's and py4j's errors have no common base
             raise SparkFailed(f"the Spark job of {window} failed: {_first_line(exc)}") from exc
+        finally:
+            classified.unpersist()
+            raw.unpersist()
         return window_aggregates(_plain_rows(rows))
 
 

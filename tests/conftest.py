@@ -432,10 +432,11 @@ def start_server(
 
 
 # --- Apache Spark: a standalone master and two workers on loopback -----------------------------
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def spark():
     """A Spark session on a standalone cluster of one master and two workers (one core
-    each), for the whole test session. Without pyspark (the [spark] extra) the Spark tests
+    each), for one test module (stopped after it: no JVM lingers through the browser and
+    load tests). Without pyspark (the [spark] extra) the Spark tests
     are skipped, except under CI=true, whose .ci/run installs it."""
     from data_access.spark_refresh import spark_available, spark_session
 
@@ -453,3 +454,45 @@ def spark():
             yield session
         finally:
             session.stop()
+
+
+def store_rows(url: str) -> dict[str, list[tuple]]:
+    """Every row of every analytics table, sorted; the refresh's wall-clock time left out
+    (two refreshes run at different moments)."""
+    from data_access import store as st
+
+    engine = store_engine(url)
+    out: dict[str, list[tuple]] = {}
+    with engine.connect() as conn:
+        for table in st.STORE.sorted_tables:
+            query = sa.select(table)
+            if table is st.refresh_state:
+                query = query.where(table.c.key != "refreshed_at")
+            out[table.name] = sorted((tuple(r) for r in conn.execute(query)), key=repr)
+    engine.dispose()
+    return out
+
+
+def assert_identical(sql_store: str, spark_store: str) -> None:
+    expected, got = store_rows(sql_store), store_rows(spark_store)
+    for name, rows in expected.items():
+        missing = sorted(set(rows) - set(got[name]), key=repr)[:5]
+        extra = sorted(set(got[name]) - set(rows), key=repr)[:5]
+        assert rows == got[name], f"{name}: SQL only {missing}, Spark only {extra}"
+
+
+def two_refreshes(source_url: str, tmp_path: Path, spark, now: datetime, **kwargs):
+    """The SQL refresh and the Spark refresh of the same source, each into its own store:
+    ((SQL store URL, Spark store URL), SQL report, Spark report)."""
+    from data_access.spark_refresh import SparkAggregator
+
+    source = source_engine(source_url)
+    stores = (
+        f"sqlite:///{tmp_path / 'by-sql.sqlite'}",
+        f"sqlite:///{tmp_path / 'by-spark.sqlite'}",
+    )
+    by_sql = refresh(source, store_engine(stores[0]), now=now, **kwargs)
+    aggregator = SparkAggregator(spark, source)
+    by_spark = refresh(source, store_engine(stores[1]), now=now, aggregator=aggregator, **kwargs)
+    source.dispose()
+    return stores, by_sql, by_spark

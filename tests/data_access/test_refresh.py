@@ -24,6 +24,7 @@ TABLES = (
     st.summary_detail,
     st.summary_daily,
     st.summary_departments,
+    st.summary_district_daily,
     st.quality_excluded,
     st.enrolments_daily,
 )

@@ -9,61 +9,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import DEMO_NOW, F1, F2, _row
+from conftest import DEMO_NOW, F1, F2, _row, assert_identical, store_rows, two_refreshes
 
 from cli.main import main
 from data_access import contract as src
-from data_access import store as st
 from data_access.engines import source_engine, store_engine
 from data_access.refresh import refresh, window_statement
 from data_access.rules import RowWindow, window_source_parts
 from data_access.spark_sql import READABLE_AT, to_spark_sql
-
-
-def store_rows(url: str) -> dict[str, list[tuple]]:
-    """Every row of every analytics table, sorted; the refresh's wall-clock time left out
-    (the two refreshes ran at different moments)."""
-    engine = store_engine(url)
-    out: dict[str, list[tuple]] = {}
-    with engine.connect() as conn:
-        for table in st.STORE.sorted_tables:
-            query = sa.select(table)
-            if table is st.refresh_state:
-                query = query.where(table.c.key != "refreshed_at")
-            out[table.name] = sorted((tuple(r) for r in conn.execute(query)), key=repr)
-    engine.dispose()
-    return out
-
-
-def assert_identical(sql_store: str, spark_store: str) -> None:
-    expected, got = store_rows(sql_store), store_rows(spark_store)
-    for name, rows in expected.items():
-        missing = set(rows) - set(got[name])
-        extra = set(got[name]) - set(rows)
-        assert rows == got[name], f"{name}: SQL only {sorted(missing, key=repr)[:5]}, " + (
-            f"Spark only {sorted(extra, key=repr)[:5]}"
-        )
-
-
-def two_refreshes(source_url: str, tmp_path: Path, spark, now: datetime, **kwargs):
-    """The SQL refresh and the Spark refresh of the same source, each into its store."""
-    from data_access.spark_refresh import SparkAggregator
-
-    source = source_engine(source_url)
-    stores = (
-        f"sqlite:///{tmp_path / 'by-sql.sqlite'}",
-        f"sqlite:///{tmp_path / 'by-spark.sqlite'}",
-    )
-    by_sql = refresh(source, store_engine(stores[0]), now=now, **kwargs)
-    by_spark = refresh(
-        source,
-        store_engine(stores[1]),
-        now=now,
-        aggregator=SparkAggregator(spark, source),
-        **kwargs,
-    )
-    source.dispose()
-    return stores, by_sql, by_spark
 
 
 # --- without Spark: the statement and the partitions -------------------------------------------

@@ -110,7 +110,11 @@ class JdbcSource:
                 props["user"] = url.username
             if url.password:
                 props["password"] = str(url.password)
-            return cls(f"jdbc:postgresql://{host}:{port}/{url.database}", props, origin)
+            # the URL's own settings (sslmode, connect_timeout, …) mean the same to the
+            # PostgreSQL JDBC driver
+            query = "&".join(f"{k}={v}" for k, v in sorted(url.query.items()) if isinstance(v, str))
+            jdbc = f"jdbc:postgresql://{host}:{port}/{url.database}"
+            return cls(f"{jdbc}?{query}" if query else jdbc, props, origin)
         if origin == "sqlite":
             database = url.database or ""
             if database.startswith("file:"):  # read-only URI form (engines.source_engine)

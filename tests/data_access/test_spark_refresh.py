@@ -65,6 +65,37 @@ def test_window_source_parts_pick_each_row_once(dirty_source_url: str) -> None:
     engine.dispose()
 
 
+def test_the_jdbc_address_keeps_the_source_as_configured(tmp_path: Path) -> None:
+    from data_access.spark_refresh import JdbcSource
+
+    pg = sa.create_engine(
+        "postgresql+psycopg://reader:s3cret@replica.example:5433/ehospital?sslmode=require"
+    )
+    jdbc = JdbcSource.from_engine(pg)
+    assert jdbc.url == "jdbc:postgresql://replica.example:5433/ehospital?sslmode=require"
+    assert jdbc.properties["user"] == "reader" and jdbc.properties["password"] == "s3cret"
+    assert "s3cret" not in jdbc.url  # the URL appears in messages; the password never
+    db = tmp_path / "registrations.sqlite"
+    db.touch()
+    jdbc = JdbcSource.from_engine(source_engine(f"sqlite:///{db}"))
+    assert jdbc.url == f"jdbc:sqlite:file:{db.resolve()}?mode=ro" and jdbc.origin == "sqlite"
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_without_pyspark_the_command_says_how_to_get_it(
+    worked_source_url: str, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    import data_access.spark_refresh as spark_refresh
+
+    monkeypatch.setattr(spark_refresh, "spark_available", lambda: "pyspark is not installed: x")
+    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "none.toml"))
+    store_url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    args = ["refresh", "--db", worked_source_url, "--store", store_url, "--engine", "spark"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "pyspark is not installed" in err and "Traceback" not in err
+
+
 # --- on the cluster ------------------------------------------------------------------------------
 def test_the_cluster_has_two_workers(spark) -> None:
     assert spark.cluster.alive_workers() == 2

@@ -222,6 +222,14 @@ def demo(out: str | None, seed: int, force: bool) -> None:
     help="Spark master for --engine spark: spark://host:7077, yarn, k8s://…; "
     "default local[2] (this machine).",
 )
+@click.option(
+    "--partition-by",
+    type=click.Choice(["day", "facility"]),
+    default="day",
+    show_default=True,
+    help="For --engine spark: read each window of the source in a partition per day, or "
+    "per district's facilities (for a source partitioned by facility).",
+)
 def refresh_command(
     db: str | None,
     store: str | None,
@@ -230,10 +238,11 @@ def refresh_command(
     check_every_day: bool,
     engine: str,
     master: str | None,
+    partition_by: str,
 ) -> None:
     """Bring the analytics tables up to date (incremental unless --full)."""
-    if master and engine != "spark":
-        raise click.UsageError("--master is for --engine spark")
+    if engine != "spark" and (master or partition_by != "day"):
+        raise click.UsageError("--master and --partition-by are for --engine spark")
     settings = _settings(db, store)
     source, store_db = source_engine(settings.source_url), store_engine(settings.store_url)
     lookback = settings.lookback_days if lookback_days is None else lookback_days
@@ -245,7 +254,7 @@ def refresh_command(
 
             _say(f"Starting Spark ({master or 'local[2]'}) …")
             spark = stack.enter_context(spark_for_refresh(master))
-            aggregator = SparkAggregator(spark, source)
+            aggregator = SparkAggregator(spark, source, partition_by)
         with progress_bar("refresh") as bar:
             report: RefreshReport = refresh(
                 source,

@@ -13,6 +13,7 @@ module, each compiled per dialect.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -541,12 +542,22 @@ def _restrict_to_window(classified: sa.Subquery, window: RowWindow) -> sa.Subque
 
 
 # --- the raw rows a window reads, for an engine that classifies elsewhere -------------------
-def window_source_parts(window: RowWindow, now: datetime) -> list[sa.ColumnElement[bool]]:
+def window_source_parts(
+    window: RowWindow,
+    now: datetime,
+    facility_groups: Sequence[Sequence[str]] | None = None,
+) -> list[sa.ColumnElement[bool]]:
     """Conditions on ``opd_registrations`` that pick, between them, each raw row that
-    :func:`classified_registrations` of ``window`` reads exactly once: one per day of a
-    day window (the day's range of raw timestamps) or the rows outside every day, and one
-    for the rest (the other copies of the window's registrations wherever they lie, and
-    every row without an id, which are all copies of one another).
+    :func:`classified_registrations` of ``window`` reads exactly once: the window's own
+    rows — one part per day of a day window (the day's range of raw timestamps), or the
+    rows outside every day — and one part for the rest (the other copies of the window's
+    registrations wherever they lie, and every row without an id, which are all copies
+    of one another).
+
+    With ``facility_groups`` (disjoint lists of facility IDs, e.g. a district's each) the
+    window's own rows are split by facility instead of by day: one part per group, and one
+    for the rows of any other facility or none — for a source partitioned by facility,
+    whose partitions each part then reads alone.
 
     Spark (``data_access.spark_refresh``) reads a window's rows through these, each a
     partition read in parallel, and classifies them with the same statement; the source
@@ -558,16 +569,23 @@ def window_source_parts(window: RowWindow, now: datetime) -> list[sa.ColumnEleme
     at = r.c.registered_at
     now_param = sa.bindparam("now", now, type_=sa.DateTime)
     in_window = _in_window(window, readable_timestamp(at), now_param)
-    if window.invalid:
+    # the complement of the window's own rows (outside_every_day is never NULL: it tests
+    # IS NULL itself; a day range is NULL for a NULL timestamp)
+    elsewhere = sa.not_(in_window) if window.invalid else sa.or_(at.is_(None), sa.not_(in_window))
+    if facility_groups is not None:
+        listed = sorted({f for group in facility_groups for f in group})
+        facility = r.c.facility_id
+        parts = [sa.and_(in_window, facility.in_(sorted(g))) for g in facility_groups if g]
+        unlisted = sa.or_(facility.is_(None), facility.not_in(listed)) if listed else sa.true()
+        parts.append(sa.and_(in_window, unlisted))
+    elif window.invalid:
         parts = [in_window]
-        elsewhere = sa.not_(in_window)  # never NULL: outside_every_day tests IS NULL itself
     else:
         assert window.first_day is not None and window.last_day is not None
         parts = [
             sa.and_(at >= _day_start(day), at < _day_start(day + timedelta(days=1)))
             for day in (window.first_day + timedelta(days=k) for k in range(window.days))
         ]
-        elsewhere = sa.or_(at.is_(None), sa.not_(in_window))
     copies = sa.select(_ids_with_copies(window, in_window).subquery().c.registration_id)
     others = sa.or_(r.c.registration_id.in_(copies), r.c.registration_id.is_(None))
     return [*parts, sa.and_(elsewhere, others)]

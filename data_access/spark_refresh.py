@@ -234,11 +234,31 @@ def _compiled(element: sa.ClauseElement, engine: sa.Engine) -> str:
     return str(element.compile(engine, compile_kwargs={"literal_binds": True}))
 
 
+PARTITIONINGS = ("day", "facility")
+"""How a window's own rows are split into the partitions Spark reads in parallel: a day
+each, or the facilities of a district each (for a source partitioned by facility)."""
+
+
+def _district_groups(source: sa.Engine) -> list[list[str]]:
+    """The registry's facility IDs, one list per district (read once, when the refresh
+    starts; a facility the registry does not list is read with the rest)."""
+    f = src.facilities
+    groups: dict[object, list[str]] = {}
+    with source.connect() as conn:
+        for facility_id, district in conn.execute(
+            sa.select(f.c.facility_id, f.c.district_lgd).where(f.c.facility_id.is_not(None))
+        ):
+            groups.setdefault(district, []).append(facility_id)
+    return [sorted(set(ids)) for _, ids in sorted(groups.items(), key=lambda kv: str(kv[0]))]
+
+
 class SparkAggregator:
     """Aggregates a window of the refresh on Spark: the ``work`` of
     :func:`data_access.refresh.refresh` when ``aggregator`` is given."""
 
-    def __init__(self, spark: SparkSession, source: sa.Engine) -> None:
+    def __init__(self, spark: SparkSession, source: sa.Engine, partition_by: str = "day") -> None:
+        if partition_by not in PARTITIONINGS:
+            raise ValueError(f"partition_by is one of {', '.join(PARTITIONINGS)}")
         self.spark = spark
         self.workers = max(WINDOWS_IN_FLIGHT, spark.sparkContext.defaultParallelism // 8)
         self.source = source
@@ -246,12 +266,14 @@ class SparkAggregator:
         self._facilities_lock = threading.Lock()
         self._facilities: Any = None
         self.partitions_read = 0
+        self.facility_groups = _district_groups(source) if partition_by == "facility" else None
 
     def _raw_rows(self, session: SparkSession, window: RowWindow, now: datetime) -> Any:
         origin = self.jdbc.origin
         raw = sa.select(*_raw_columns(origin)).subquery(src.opd_registrations.name)
         table = f"({_compiled(sa.select(raw), self.source)}) AS {src.opd_registrations.name}"
-        predicates = [_compiled(p, self.source) for p in window_source_parts(window, now)]
+        parts = window_source_parts(window, now, self.facility_groups)
+        predicates = [_compiled(p, self.source) for p in parts]
         properties = dict(self.jdbc.properties)
         if origin == "sqlite":
             properties["customSchema"] = _SQLITE_SCHEMA

@@ -40,9 +40,11 @@ def test_a_literal_spark_would_read_differently_is_refused() -> None:
         to_spark_sql(statement, "postgresql")
 
 
-def test_window_source_parts_pick_each_row_once(dirty_source_url: str) -> None:
+@pytest.mark.parametrize("by_facility", [False, True], ids=["by day", "by facility"])
+def test_window_source_parts_pick_each_row_once(dirty_source_url: str, by_facility) -> None:
     """The partitions Spark reads a window through do not overlap, and hold every row
-    the window's classification reads (its own rows, its copies, rows without an id)."""
+    the window's classification reads (its own rows, its copies, rows without an id) —
+    split by day, or by district's facilities (rows of unknown or no facility included)."""
     engine = source_engine(dirty_source_url)
     r = src.opd_registrations
     windows = [
@@ -50,13 +52,21 @@ def test_window_source_parts_pick_each_row_once(dirty_source_url: str) -> None:
         RowWindow(first_day=date(2025, 1, 22), last_day=date(2025, 1, 22)),
         RowWindow(invalid=True),
     ]
+    groups = [[F1, "IN2200000003"], [F2]] if by_facility else None
     with engine.connect() as conn:
         for window in windows:
-            parts = window_source_parts(window, DEMO_NOW)
+            parts = window_source_parts(window, DEMO_NOW, groups)
+            by_day = window_source_parts(window, DEMO_NOW)
             count = sa.select(sa.func.count()).select_from(r)
             each = [conn.execute(count.where(p)).scalar() for p in parts]
             together = conn.execute(count.where(sa.or_(*parts))).scalar()
             assert sum(each) == together > 0, window
+            # the same rows whichever way they are split
+            raw_at = sa.type_coerce(r.c.registered_at, sa.Text)  # SQLite: any text
+            rows_of = sa.select(r.c.registration_id, raw_at, r.c.facility_id)
+            assert sorted(map(repr, conn.execute(rows_of.where(sa.or_(*parts))))) == sorted(
+                map(repr, conn.execute(rows_of.where(sa.or_(*by_day))))
+            )
         # the copy of r10 on the 17th is read with the 16th's window, though out of range
         window = RowWindow(first_day=date(2025, 1, 16), last_day=date(2025, 1, 16))
         *_, others = window_source_parts(window, DEMO_NOW)
@@ -149,6 +159,25 @@ def test_full_and_incremental_refresh_are_identical_on_dirty_rows(
     assert_identical(*stores)
 
 
+@pytest.mark.parametrize("engine_name", ["postgresql"])
+def test_read_by_facility_the_tables_are_the_same(
+    dirty_source_url: str, tmp_path: Path, spark
+) -> None:
+    from data_access.spark_refresh import SparkAggregator
+
+    stores, _, by_day = two_refreshes(dirty_source_url, tmp_path, spark, DEMO_NOW)
+    by_facility_store = f"sqlite:///{tmp_path / 'by-facility.sqlite'}"
+    source = source_engine(dirty_source_url)
+    aggregator = SparkAggregator(spark, source, partition_by="facility")
+    assert aggregator.facility_groups == [
+        ["IN2200000001", "IN2200000003"],  # Bastar (414)
+        ["IN2200000002", "IN2200000004"],  # Dantewada (416)
+    ]
+    refresh(source, store_engine(by_facility_store), now=DEMO_NOW, aggregator=aggregator)
+    source.dispose()
+    assert_identical(stores[0], by_facility_store)
+
+
 def test_a_failed_spark_job_leaves_the_store_as_it_was(
     worked_source_url: str, tmp_path: Path, spark
 ) -> None:
@@ -185,7 +214,7 @@ def test_the_command_line_refreshes_on_the_cluster(
     assert spark.range(3).count() == 3
 
     assert main(["refresh", "--db", worked_source_url, "--master", master]) == 2
-    assert "--master is for --engine spark" in capsys.readouterr().err
+    assert "--master and --partition-by are for --engine spark" in capsys.readouterr().err
 
 
 @pytest.mark.slow

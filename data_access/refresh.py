@@ -641,10 +641,12 @@ def _write_district_summary(conn: sa.Connection, ranges: list[tuple[date, date]]
     conn.execute(t.insert().from_select(["district_lgd", "day", *counts], summed))
 
 
-def source_day_span(conn: sa.Connection, now: datetime) -> tuple[date, date] | None:
-    """The first and last day of the source's timestamps up to today, read off the
-    registered_at index; None when there are none (or, on SQLite, the text is no day)."""
-    at = src.opd_registrations.c.registered_at
+def source_months(conn: sa.Connection, now: datetime) -> list[date]:
+    """The months (first days) with rows in the source up to today: one probe of the
+    registered_at index a month between the first and the last day, so a stray row from
+    1901 costs a few hundred probes, not partitions for every month since."""
+    r = src.opd_registrations
+    at = r.c.registered_at
     tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
     text = sa.type_coerce(at, sa.Text)
     low, high = conn.execute(
@@ -652,8 +654,18 @@ def source_day_span(conn: sa.Connection, now: datetime) -> tuple[date, date] | N
     ).one()
     first, last = (None if v is None else as_date(str(v)[:10]) for v in (low, high))
     if first is None or last is None or first > last:
-        return None
-    return first, last
+        return []
+    low_param = sa.bindparam("low", type_=sa.DateTime)
+    high_param = sa.bindparam("high", type_=sa.DateTime)
+    probe = sa.select(sa.literal(1)).where(at >= low_param, at < high_param).limit(1)
+    months, month = [], st.month_start(first)
+    while month <= last:
+        following = st.next_month(month)
+        start, end = (datetime.combine(d, datetime.min.time()) for d in (month, following))
+        if conn.execute(probe, {"low": start, "high": end}).first() is not None:
+            months.append(month)
+        month = following
+    return months
 
 
 def _write_state(conn: sa.Connection, values: dict[str, str]) -> None:
@@ -820,9 +832,8 @@ def refresh(
     st.ensure_store(store)
 
     with source.connect() as sconn:
-        span = source_day_span(sconn, now)
-    if span is not None:
-        st.ensure_month_partitions(store, *span)  # before the refresh's transaction
+        months = source_months(sconn, now)
+    st.ensure_month_partitions(store, months)  # before the refresh's transaction
 
     reference_reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reference")
     with reference_reader, source.connect() as sconn, store.begin() as wconn:

@@ -8,6 +8,7 @@ rules (see :mod:`data_access.rules`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -244,20 +245,18 @@ MONTH_PARTITIONED = (
 )
 
 
-def _month_starts(first: date, last: date) -> list[date]:
-    months, month = [], first.replace(day=1)
-    while month <= last:
-        months.append(month)
-        month = (month + timedelta(days=32)).replace(day=1)
-    return months
+def month_start(day: date) -> date:
+    return day.replace(day=1)
 
 
-def ensure_month_partitions(
-    engine: sa.Engine, first: date | None = None, last: date | None = None
-) -> int:
-    """PostgreSQL: a partition of each day table for every month from ``first`` to
-    ``last`` that has none yet, and a default partition (days of no month partition);
-    nothing on other engines. Returns how many partitions were made.
+def next_month(month: date) -> date:
+    return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def ensure_month_partitions(engine: sa.Engine, months: Iterable[date] = ()) -> int:
+    """PostgreSQL: a partition of each day table for each of ``months`` (first days)
+    that has none yet, and a default partition (days of no month partition); nothing on
+    other engines. Returns how many partitions were made.
 
     Run in short transactions of its own before a refresh's transaction (making a
     partition locks its parent table, which must not wait for a whole refresh). A month
@@ -273,16 +272,15 @@ def ensure_month_partitions(
                 sa.text("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid")
             ).scalars()
         )
+    wanted_months = sorted({month_start(m) for m in months})
     for table in MONTH_PARTITIONED:
-        wanted = [(f"{table.name}_default", "DEFAULT")]
-        for month in _month_starts(first, last) if first and last else []:
-            following = (month + timedelta(days=32)).replace(day=1)
-            wanted.append(
-                (
-                    f"{table.name}_{month:%Y%m}",
-                    f"FOR VALUES FROM ('{month.isoformat()}') TO ('{following.isoformat()}')",
-                )
+        wanted = [(f"{table.name}_default", "DEFAULT")] + [
+            (
+                f"{table.name}_{month:%Y%m}",
+                f"FOR VALUES FROM ('{month.isoformat()}') TO ('{next_month(month).isoformat()}')",
             )
+            for month in wanted_months
+        ]
         for name, bounds in wanted:
             if name in existing:
                 continue

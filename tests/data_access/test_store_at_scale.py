@@ -148,3 +148,23 @@ def test_a_postgresql_store_is_partitioned_by_month(
         )
     assert "summary_registrations_daily_202501" in plan
     assert "summary_registrations_daily_202502" not in plan, "February is pruned"
+
+
+def test_partitions_are_made_for_the_months_with_rows_only(dirty_source_url: str) -> None:
+    from conftest import F1, _row
+
+    from data_access.refresh import source_months
+
+    writable = sa.create_engine(dirty_source_url)
+    with writable.begin() as conn:
+        conn.execute(
+            source_metadata(with_keys=False).tables["opd_registrations"].insert(),
+            _row("stray", F1, datetime(1901, 3, 5, 9)),  # a clock a century off
+        )
+    writable.dispose()
+    source = source_engine(dirty_source_url)
+    with source.connect() as conn:
+        months = source_months(conn, DEMO_NOW)
+    source.dispose()
+    # not every month from 1901 on; not 2036 (in the future)
+    assert months == [date(1901, 3, 1), date(2025, 1, 1), date(2025, 2, 1)]

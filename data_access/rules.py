@@ -302,7 +302,7 @@ def _in_window(window: RowWindow, ts: sa.ColumnElement, now_param: sa.BindParame
     return sa.and_(*conditions)
 
 
-def _ids_with_copies(window: RowWindow, in_window) -> sa.Select:  # type: ignore[no-untyped-def]
+def _ids_with_copies(window: RowWindow, in_window, probe: bool | None = None) -> sa.Select:  # type: ignore[no-untyped-def]
     """The (non-null) registration_ids of the window's rows that have more than one row.
 
     For the whole table or a long window, one GROUP BY over the registration_id index
@@ -311,7 +311,9 @@ def _ids_with_copies(window: RowWindow, in_window) -> sa.Select:  # type: ignore
     (a correlated count), so refreshing one day costs that day's rows, not the table's.
     """
     r = opd_registrations
-    if window.is_everything or window.days > PROBE_MAX_DAYS:
+    if probe is None:
+        probe = not window.is_everything and window.days <= PROBE_MAX_DAYS
+    if not probe:
         return (
             sa.select(r.c.registration_id)
             .where(r.c.registration_id.is_not(None))
@@ -378,7 +380,9 @@ def days_sharing_registration_ids(window: RowWindow, now: datetime) -> sa.Select
     )
 
 
-def classified_registrations(window: RowWindow, now: datetime) -> sa.Subquery:
+def classified_registrations(
+    window: RowWindow, now: datetime, *, probe_copies: bool | None = None
+) -> sa.Subquery:
     """Every raw row in ``window`` with its status, its day and normalised values.
 
     Columns: status, day (NULL for an invalid timestamp), facility_id (as recorded),
@@ -394,6 +398,11 @@ def classified_registrations(window: RowWindow, now: datetime) -> sa.Subquery:
     copies of one another) go through the window function; every other row is its own
     first copy. The ids with copies are found in the same statement (a materialised
     common table expression), so no identifier leaves the database.
+
+    ``probe_copies``: find them by probing the registration_id index for each of the
+    window's rows (True) or by grouping every id (False); by default by the window's
+    length (see ``_ids_with_copies``). Spark groups: its table holds only the window's
+    rows and their copies, so grouping it whole finds the same ids.
     """
     r = opd_registrations
     ts = readable_timestamp(r.c.registered_at)
@@ -412,7 +421,9 @@ def classified_registrations(window: RowWindow, now: datetime) -> sa.Subquery:
         r.c.registered_at.label("raw_at"),
     )
     in_window = None if window.is_everything else _in_window(window, ts, now_param)
-    with_copies = materialized(_ids_with_copies(window, in_window).cte("ids_with_copies"))
+    with_copies = materialized(
+        _ids_with_copies(window, in_window, probe_copies).cte("ids_with_copies")
+    )
     copied_ids = sa.select(with_copies.c.registration_id)
     single = sa.select(*columns, sa.literal(1).label("copy_number")).where(
         r.c.registration_id.is_not(None), r.c.registration_id.not_in(copied_ids)

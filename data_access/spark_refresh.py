@@ -322,7 +322,9 @@ class SparkAggregator:
         origin = self.jdbc.origin
         raw = self._raw_rows(session, window, now).cache()
         raw.createOrReplaceTempView(src.opd_registrations.name)
-        classified_rows = classified_registrations(window, now)
+        # the view holds the window's rows and their copies only: grouping all its ids
+        # finds the ids with copies (the SQL refresh probes an index for each row instead)
+        classified_rows = classified_registrations(window, now, probe_copies=False)
         classified = session.sql(to_spark_sql(sa.select(classified_rows), origin)).cache()
         classified.createOrReplaceTempView(CLASSIFIED)
         as_table = sa.table(CLASSIFIED, *(sa.column(c.name) for c in classified_rows.c))

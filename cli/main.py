@@ -30,6 +30,7 @@ from data_access.engines import describe, source_engine, store_engine
 from data_access.errors import BadFilter, DashboardError, DatabaseUnavailable
 from data_access.queries import EVERYWHERE
 from data_access.refresh import RefreshReport, refresh, store_is_stale
+from data_access.spark_refresh import PARTITIONINGS
 from data_access.store import store_is_built
 from i18n import LANGUAGES
 from metrics.adoption import with_adoption_rate
@@ -224,7 +225,7 @@ def demo(out: str | None, seed: int, force: bool) -> None:
 )
 @click.option(
     "--partition-by",
-    type=click.Choice(["day", "facility"]),
+    type=click.Choice(PARTITIONINGS),
     default="day",
     show_default=True,
     help="For --engine spark: read each window of the source in a partition per day, or "

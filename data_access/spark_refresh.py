@@ -265,7 +265,6 @@ class SparkAggregator:
         self.jdbc = JdbcSource.from_engine(source)
         self._facilities_lock = threading.Lock()
         self._facilities: Any = None
-        self.partitions_read = 0
         self.facility_groups = _district_groups(source) if partition_by == "facility" else None
 
     def _raw_rows(self, session: SparkSession, window: RowWindow, now: datetime) -> Any:
@@ -280,7 +279,6 @@ class SparkAggregator:
         else:
             properties["preferTimestampNTZ"] = "true"
         properties["fetchsize"] = str(FETCH_SIZE)
-        self.partitions_read += len(predicates)
         return session.read.jdbc(self.jdbc.url, table, predicates=predicates, properties=properties)
 
     def _facility_rows(self) -> tuple[list[tuple], str]:

@@ -30,3 +30,26 @@ class StoreUnavailable(DatabaseUnavailable):
     def __init__(self, message: str, *, timed_out: bool = False) -> None:
         super().__init__(message)
         self.timed_out = timed_out
+
+
+class RowsUnaccounted(DashboardError):
+    """A refresh read a day's rows and could not account for every one of them (counted
+    once, or excluded under one kind): the refresh is rolled back and names the days.
+
+    ``days``: each such day (None: the rows outside every day) with the rows in the
+    source and the rows the refresh accounted for."""
+
+    def __init__(self, days: dict[object, tuple[int, int]]) -> None:
+        shown = sorted(days.items(), key=lambda kv: (kv[0] is None, str(kv[0])))
+        listed = "; ".join(
+            f"{'rows outside every day' if day is None else day}: {source:,} in the source, "
+            f"{accounted:,} accounted for"
+            for day, (source, accounted) in shown[:10]
+        )
+        more = f" (and {len(shown) - 10} more days)" if len(shown) > 10 else ""
+        super().__init__(
+            f"the refresh did not account for every row of {len(shown)} "
+            f"day{'s' if len(shown) != 1 else ''} — {listed}{more}. The analytics tables "
+            "keep their previous state; please report this (docs/contract.md, counting rules)."
+        )
+        self.days = days

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from data_access import contract as src
 from data_access import store as st
+from data_access.contract import leading_index_columns
 from data_access.errors import BadFilter
 from data_access.refresh import aggregate_window, ist_now
 from data_access.rules import EXCLUDED_STATUSES, FLAG_COLUMNS, RowWindow
@@ -290,7 +291,8 @@ def source_registration_counts(
     selects the registry's facilities in SQL; rows of any other facility are dropped.
     """
     _check_breakdowns(by, grain)
-    window = RowWindow(first_day=period.start, last_day=period.end)
+    id_index = "registration_id" in (leading_index_columns(source) or set())
+    window = RowWindow(first_day=period.start, last_day=period.end, id_index=id_index)
     with source.connect() as conn:
         detail = aggregate_window(conn, window, now or ist_now()).detail_frame()
         fac = pd.DataFrame(

@@ -52,19 +52,21 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from data_access import contract as src
 from data_access import store as st
-from data_access.contract import OPTIONAL_TABLES, REQUIRED_TABLES
+from data_access.contract import OPTIONAL_TABLES, REQUIRED_TABLES, leading_index_columns
 from data_access.engines import describe
-from data_access.errors import ContractError
+from data_access.errors import ContractError, RowsUnaccounted
 from data_access.rules import (
     COUNTED,
     EARLIEST,
     FLAG_COLUMNS,
     RowWindow,
-    calendar_day,
     classified_registrations,
+    day_start,
     days_sharing_registration_ids,
+    in_days,
     materialized,
     outside_every_day,
+    readable_timestamp,
 )
 
 IST = ZoneInfo("Asia/Kolkata")
@@ -72,6 +74,9 @@ COMPLETE_CHECK_HOURS = 24.0
 """Every day's row count is checked against the source at most this long apart; the
 refreshes in between check the recent days only (see ``refresh``)."""
 CHUNK_DAYS = 31
+UNINDEXED_CHUNK_DAYS = 92
+"""Longest window of a source without an index on registered_at: each window reads the
+whole table there, so fewer windows (a quarter each) cost less than shorter ones."""
 WORKERS = 2
 
 Progress = Callable[[int, int, str], None]
@@ -128,41 +133,43 @@ def require_contract_tables(engine: sa.Engine) -> set[str]:
 
 # --- what changed --------------------------------------------------------------------------
 def source_day_counts(
-    conn: sa.Connection, now: datetime, since: date | None = None
+    conn: sa.Connection, now: datetime, since: date | None = None, *, by_ranges: bool = True
 ) -> dict[date | None, int]:
-    """Raw rows per calendar day of registered_at, days with rows only; None: the rows
-    outside every day up to today (missing, unreadable, before 1900, in the future).
-    ``since``: count only the days from then on (and the rows outside every day).
+    """Raw rows in each day's range of registered_at (``rules.in_days``), days with rows
+    only; None: the rows outside every day up to today (missing, before 1900, from
+    tomorrow on; ``rules.outside_every_day``). ``since``: count only the days from then
+    on (and the rows outside every day). SQLite keeps timestamps as text: an unreadable
+    text that sorts inside a day's range is counted on that day (its window classifies
+    it as an invalid timestamp).
 
-    Counted day by day over ranges of the registered_at index (from the first day with
-    data to today), which reads the index and sorts nothing: a GROUP BY on the day
-    expression sorts every row on SQLite (about 6 s at 20 M rows, against well under 1 s).
-    Where the first day cannot be read from the index, the GROUP BY is used.
-    SQLite keeps timestamps as text: an unreadable text that sorts inside a day's range
-    is counted on that day (its window classifies it as an invalid timestamp).
+    ``by_ranges``: counted day by day over ranges of the registered_at index (from the
+    first day with data to today), which reads the index and sorts nothing: a GROUP BY
+    sorts every row on SQLite (about 6 s at 20 M rows, against well under 1 s). Without
+    that index each range would read the whole table, so then (``by_ranges=False``) one
+    GROUP BY pass counts every day (:func:`grouped_day_counts`).
     """
+    if not by_ranges:
+        counts = grouped_day_counts(conn, now)
+        return {d: n for d, n in counts.items() if since is None or d is None or d >= since}
     r = src.opd_registrations
     at = r.c.registered_at
     oldest = conn.execute(
-        sa.select(sa.func.min(sa.type_coerce(at, sa.Text))).where(at >= EARLIEST)
+        sa.select(sa.func.min(sa.type_coerce(at, sa.Text))).where(
+            in_days(at, EARLIEST.date(), now.date())
+        )
     ).scalar()
-    try:
-        first = date.fromisoformat(str(oldest)[:10]) if oldest is not None else None
-    except ValueError:
-        counts = _grouped_day_counts(conn)
-        return {d: n for d, n in counts.items() if since is None or d is None or d >= since}
+    first = None if oldest is None else range_day(str(oldest), now.date())
     if first is not None and since is not None:
         first = max(first, since)
     today = now.date()
     counts: dict[date | None, int] = {}
     if first is not None and first <= today:
-        low = sa.bindparam("low", type_=sa.DateTime)
-        high = sa.bindparam("high", type_=sa.DateTime)
-        in_day = sa.select(sa.func.count()).where(at >= low, at < high)
+        in_day = sa.select(sa.func.count()).where(
+            at >= day_start(first, "low"), at < day_start(first, "high")
+        )
         day = first
         while day <= today:
-            start = datetime.combine(day, datetime.min.time())
-            n = conn.execute(in_day, {"low": start, "high": start + timedelta(days=1)}).scalar()
+            n = conn.execute(in_day, {"low": day, "high": day + timedelta(days=1)}).scalar()
             if n:
                 counts[day] = int(n)
             day += timedelta(days=1)
@@ -173,6 +180,50 @@ def source_day_counts(
     if rest:
         counts[None] = int(rest)
     return counts
+
+
+def range_day(value: str | date | datetime, today: date) -> date | None:
+    """The day whose range (``rules.in_days``) holds a raw registered_at value, None when
+    it lies outside every day up to ``today``.
+
+    A time (PostgreSQL) lies in its own day. A text (SQLite) lies in the range of the
+    last day, 1900-01-01 to ``today``, whose ISO text sorts at or before it: its own day
+    when it begins with a real one, else the day that text order puts it after. Only the
+    first ten characters matter: a day's text is ten characters long.
+    """
+    if isinstance(value, datetime):
+        day: date | None = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        key = value[:10]
+        try:
+            day = date.fromisoformat(key)
+            if day.isoformat() != key:
+                raise ValueError(key)
+        except ValueError:
+            day = _last_day_sorting_before(key)
+    if day is None or day < EARLIEST.date() or day > today:
+        return None
+    return day
+
+
+def _last_day_sorting_before(key: str) -> date | None:
+    """The last day whose ISO text sorts at or before ``key`` (not itself a day's text):
+    found field by field, as text order compares them."""
+    low, high = date(1, 1, 1), date(9999, 12, 31)
+    if key < low.isoformat():
+        return None
+    if key >= high.isoformat():
+        return high
+    # binary search over the days: text order of ISO days is their time order
+    while low < high:
+        middle = low + timedelta(days=(high - low).days // 2 + 1)
+        if middle.isoformat() <= key:
+            low = middle
+        else:
+            high = middle - timedelta(days=1)
+    return low
 
 
 class _row_digest(FunctionElement):
@@ -215,9 +266,10 @@ def _crc_of_row(*values: object) -> int:
 def day_fingerprints(conn: sa.Connection, days: Iterable[date]) -> dict[date, str]:
     """Each day's raw rows summed up as ``"<rows>:<sum of row digests>"``: equal while the
     day's rows are the same, whatever their order; any edit of any column (almost surely)
-    changes it. Read over the day's range of the registered_at index, one day a statement
-    (about 0.06 s a day of 27 thousand rows on either engine). Empty on an engine with no
-    digest function: then no look-back day is taken as unchanged.
+    changes it. Read in one statement over the days' range of the registered_at index
+    (about 0.06 s a day of 27 thousand rows on either engine; without the index, one
+    pass over the table). Empty on an engine with no digest function: then no look-back
+    day is taken as unchanged.
     """
     dialect = conn.dialect.name
     if dialect not in ("sqlite", "postgresql"):
@@ -226,18 +278,24 @@ def day_fingerprints(conn: sa.Connection, days: Iterable[date]) -> dict[date, st
         conn.connection.driver_connection.create_function(  # type: ignore[union-attr]
             _DIGEST_FUNCTION, -1, _crc_of_row, deterministic=True
         )
+    wanted = sorted(set(days))
+    if not wanted:
+        return {}
     r = src.opd_registrations
     at = r.c.registered_at
-    low = sa.bindparam("low", type_=sa.DateTime)
-    high = sa.bindparam("high", type_=sa.DateTime)
-    digest = _row_digest(*r.columns)
-    stmt = sa.select(sa.func.count(), sa.func.sum(digest)).where(at >= low, at < high)
-    fingerprints: dict[date, str] = {}
-    for day in sorted(set(days)):
-        start = datetime.combine(day, datetime.min.time())
-        rows, total = conn.execute(stmt, {"low": start, "high": start + timedelta(days=1)}).one()
-        fingerprints[day] = f"{rows}:{total or 0}"
-    return fingerprints
+    key = _raw_day_key(conn, at)
+    stmt = (
+        sa.select(key, sa.func.count(), sa.func.sum(_row_digest(*r.columns)))
+        .where(in_days(at, wanted[0], wanted[-1]))
+        .group_by(key)
+    )
+    sums: dict[date, list[int]] = {day: [0, 0] for day in wanted}
+    for value, rows, total in conn.execute(stmt):
+        day = range_day(value, wanted[-1])
+        if day in sums:
+            sums[day][0] += int(rows)
+            sums[day][1] += int(total or 0)
+    return {day: f"{rows}:{total}" for day, (rows, total) in sums.items()}
 
 
 _NO_ROWS = "0:0"
@@ -254,20 +312,37 @@ def registry_fingerprint(conn: sa.Connection) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _grouped_day_counts(conn: sa.Connection) -> dict[date | None, int]:
+def _raw_day_key(conn: sa.Connection, at: sa.ColumnElement) -> sa.ColumnElement:
+    """What :func:`range_day` needs of a raw registered_at value: its day (PostgreSQL),
+    its first ten characters (SQLite text), NULL (a number sorts before every text in
+    SQLite, a blob after: both outside every day)."""
+    if conn.dialect.name == "sqlite":
+        return sa.case((sa.func.typeof(at) == "text", sa.func.substr(at, 1, 10))).label("day")
+    return sa.cast(at, sa.Date).label("day")
+
+
+def grouped_day_counts(conn: sa.Connection, now: datetime) -> dict[date | None, int]:
+    """What :func:`source_day_counts` counts, in one pass over the table (a GROUP BY of
+    each value's day, or on SQLite its first ten characters, mapped to the day whose
+    range holds it by :func:`range_day`). For a source without an index on
+    registered_at, where a count per day's range would read the whole table each time."""
     r = src.opd_registrations
-    day = calendar_day(r.c.registered_at).label("day")
-    rows = conn.execute(sa.select(day, sa.func.count().label("n")).group_by(day))
-    return {d: int(n) for d, n in rows}
+    key = _raw_day_key(conn, r.c.registered_at)
+    counts: dict[date | None, int] = defaultdict(int)
+    today = now.date()
+    for value, n in conn.execute(sa.select(key, sa.func.count()).group_by(key)):
+        counts[None if value is None else range_day(value, today)] += int(n)
+    return {d: n for d, n in counts.items() if n}
 
 
 def days_sharing_ids(
-    conn: sa.Connection, ranges: list[tuple[date, date]], now: datetime
+    conn: sa.Connection, ranges: list[tuple[date, date]], now: datetime, id_index: bool = False
 ) -> set[date]:
     """The days of the other copies of registrations with a row in ``ranges``."""
     days: set[date] = set()
     for first, last in ranges:
-        stmt = days_sharing_registration_ids(RowWindow(first_day=first, last_day=last), now)
+        window = RowWindow(first_day=first, last_day=last, id_index=id_index)
+        stmt = days_sharing_registration_ids(window, now)
         days |= {as_date(d) for (d,) in conn.execute(stmt) if d is not None}
     return days
 
@@ -469,6 +544,114 @@ def window_aggregates(rows: Iterable[Sequence]) -> WindowAggregates:
     return WindowAggregates(detail, [(*key, n) for key, n in excluded.items()], departments)
 
 
+# --- every row accounted for ------------------------------------------------------------------
+def _write_window(
+    conn: sa.Connection,
+    aggregates: WindowAggregates,
+    report: RefreshReport,
+    accounted: dict[date | None, int],
+) -> None:
+    """A window's aggregates into the store, and its rows added up per day of the source
+    (``accounted``: the day whose range each row lies in; None: outside every day)."""
+    _insert(conn, st.summary_detail, DETAIL_COLUMNS, aggregates.detail)
+    _insert(conn, st.quality_excluded, EXCLUDED_COLUMNS, aggregates.excluded)
+    _insert(conn, st.summary_departments, DEPARTMENT_COLUMNS, aggregates.departments)
+    _insert(conn, st.summary_daily, DAILY_COLUMNS, daily_rows(aggregates.detail))
+    _insert(conn, st.summary_breakdowns, BREAKDOWN_COLUMNS, breakdown_rows(aggregates.detail))
+    report.registrations += aggregates.registrations
+    report.excluded_rows += aggregates.excluded_rows
+    for day, n in rows_per_source_day(aggregates).items():
+        accounted[day] += n
+
+
+def rows_per_source_day(aggregates: WindowAggregates) -> dict[date | None, int]:
+    """The raw rows a window's aggregates stand for, per day whose range holds them: a
+    row with a valid timestamp lies in its own day; an invalid one in its ``source_day``,
+    or outside every day (None), as does a valid one before 1900."""
+    out: dict[date | None, int] = defaultdict(int)
+    day_at, n_at = DETAIL_COLUMNS.index("day"), DETAIL_COLUMNS.index("registrations")
+    for row in aggregates.detail:
+        out[_in_a_day(as_date(row[day_at]))] += int(row[n_at])
+    for day, _facility, _kind, source_day, rows in aggregates.excluded:
+        out[_in_a_day(as_date(day) or as_date(source_day))] += int(rows)
+    return out
+
+
+def _in_a_day(day: date | None) -> date | None:
+    return None if day is None or day < EARLIEST.date() else day
+
+
+def _accounted_days_in_source(
+    conn: sa.Connection,
+    ranges: list[tuple[date, date]],
+    now: datetime,
+    source_counts: dict[date | None, int],
+    every_day: bool,
+    by_ranges: bool,
+) -> dict[date | None, int]:
+    """The raw rows of each day the refresh read (and outside every day), counted in the
+    source after the windows were read. When every day was counted for this refresh,
+    those counts; else the days of ``ranges`` counted anew (the counts kept for older
+    days may predate a late row)."""
+    days = {d for first, last in ranges for d in _days_of(first, last)}
+    if every_day:
+        counts = source_counts
+    elif by_ranges:
+        counts = source_day_counts(conn, now, min(days) if days else now.date())
+    else:
+        counts = grouped_day_counts(conn, now)
+    return {d: counts.get(d, 0) for d in days} | {None: counts.get(None, 0)}
+
+
+def _days_of(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def unaccounted_days(
+    source: dict[date | None, int], accounted: dict[date | None, int]
+) -> dict[date | None, tuple[int, int]]:
+    """Each day (None: outside every day) whose rows in the source and rows accounted for
+    differ, with both numbers."""
+    off = {
+        day: (n, accounted.get(day, 0)) for day, n in source.items() if accounted.get(day, 0) != n
+    }
+    return off | {day: (0, n) for day, n in accounted.items() if day not in source and n}
+
+
+def _windows_of(days: Iterable[date | None]) -> Iterator[tuple[RowWindow, str]]:
+    """The windows that read ``days`` again (None: the rows outside every day)."""
+    listed = set(days)
+    if None in listed:
+        yield RowWindow(invalid=True), "invalid timestamps"
+    for first, last in day_ranges(d for d in listed if d is not None):
+        yield RowWindow(first_day=first, last_day=last), f"{first:%Y-%m-%d}…{last:%Y-%m-%d}"
+
+
+def _forget_days(
+    conn: sa.Connection, days: Iterable[date | None], accounted: dict[date | None, int]
+) -> None:
+    """Take what the refresh wrote for ``days`` out of the store again (None: the rows
+    outside every day), before they are read again."""
+    listed = set(days)
+    _delete_days(conn, day_ranges(d for d in listed if d is not None))
+    if None in listed:
+        _delete_outside_every_day(conn)
+    for day in listed:
+        accounted.pop(day, None)
+
+
+def _delete_outside_every_day(conn: sa.Connection) -> None:
+    """What the window of timestamps outside every day made: excluded rows with no day,
+    and the registrations counted on a day before 1900."""
+    t = st.quality_excluded
+    conn.execute(t.delete().where(t.c.day.is_(None), t.c.source_day.is_(None)))
+    for table in DAY_TABLES:
+        conn.execute(table.delete().where(table.c.day < EARLIEST.date()))
+
+
 # --- writing the store -------------------------------------------------------------------------
 def _insert(
     conn: sa.Connection, table: sa.Table, columns: Sequence[str], rows: list[tuple]
@@ -641,28 +824,34 @@ def _write_district_summary(conn: sa.Connection, ranges: list[tuple[date, date]]
     conn.execute(t.insert().from_select(["district_lgd", "day", *counts], summed))
 
 
-def source_months(conn: sa.Connection, now: datetime) -> list[date]:
+def source_months(conn: sa.Connection, now: datetime, *, by_ranges: bool = True) -> list[date]:
     """The months (first days) with rows in the source up to today: one probe of the
     registered_at index a month between the first and the last day, so a stray row from
-    1901 costs a few hundred probes, not partitions for every month since."""
+    1901 costs a few hundred probes, not partitions for every month since. Without that
+    index (``by_ranges=False``), from one pass counting every day."""
+    if not by_ranges:
+        days = grouped_day_counts(conn, now)
+        return sorted({st.month_start(d) for d in days if d is not None})
     r = src.opd_registrations
     at = r.c.registered_at
-    tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
     text = sa.type_coerce(at, sa.Text)
     low, high = conn.execute(
-        sa.select(sa.func.min(text), sa.func.max(text)).where(at >= EARLIEST, at < tomorrow)
+        sa.select(sa.func.min(text), sa.func.max(text)).where(
+            in_days(at, EARLIEST.date(), now.date())
+        )
     ).one()
     first, last = (None if v is None else as_date(str(v)[:10]) for v in (low, high))
     if first is None or last is None or first > last:
         return []
-    low_param = sa.bindparam("low", type_=sa.DateTime)
-    high_param = sa.bindparam("high", type_=sa.DateTime)
-    probe = sa.select(sa.literal(1)).where(at >= low_param, at < high_param).limit(1)
+    probe = (
+        sa.select(sa.literal(1))
+        .where(at >= day_start(first, "low"), at < day_start(first, "high"))
+        .limit(1)
+    )
     months, month = [], st.month_start(first)
     while month <= last:
         following = st.next_month(month)
-        start, end = (datetime.combine(d, datetime.min.time()) for d in (month, following))
-        if conn.execute(probe, {"low": start, "high": end}).first() is not None:
+        if conn.execute(probe, {"low": month, "high": following}).first() is not None:
             months.append(month)
         month = following
     return months
@@ -830,10 +1019,16 @@ def refresh(
     now = now or ist_now()
     tables = require_contract_tables(source)
     st.ensure_store(store)
+    # Without an index on registered_at (or where none can be seen: a view) every range
+    # of days reads the whole table: count the days in one pass, and read fewer, longer
+    # windows. The indexes make a refresh faster, never possible.
+    indexed = leading_index_columns(source) or set()
+    by_ranges, id_index = "registered_at" in indexed, "registration_id" in indexed
 
-    with source.connect() as sconn:
-        months = source_months(sconn, now)
-    st.ensure_month_partitions(store, months)  # before the refresh's transaction
+    if store.dialect.name == "postgresql":
+        with source.connect() as sconn:
+            months = source_months(sconn, now, by_ranges=by_ranges)
+        st.ensure_month_partitions(store, months)  # before the refresh's transaction
 
     reference_reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reference")
     with reference_reader, source.connect() as sconn, store.begin() as wconn:
@@ -854,7 +1049,7 @@ def refresh(
             or now - datetime.fromisoformat(checked) >= timedelta(hours=complete_check_hours)
         )
         if every_day:
-            source_counts = source_day_counts(sconn, now)
+            source_counts = source_day_counts(sconn, now, by_ranges=by_ranges)
         else:
             # Recent days only: the days since the last refresh and the look-back before
             # them; the older days' counts are taken as the last complete check left them.
@@ -863,7 +1058,7 @@ def refresh(
             stored = _stored_day_counts(wconn)
             source_counts = {
                 d: n for d, n in stored.items() if d is not None and d < since
-            } | source_day_counts(sconn, now, since)
+            } | source_day_counts(sconn, now, since, by_ranges=by_ranges)
         # the look-back days' content, to re-read only those that changed in place
         fingerprints = day_fingerprints(sconn, look_back_days(source_counts, now, lookback_days))
         if full:
@@ -890,36 +1085,50 @@ def refresh(
                 source_counts, stored, previous_now=previous_now, now=now, lookback_days=-1
             ) | {d for d in fingerprints if d in kept and d not in unchanged}
             days |= {
-                d for d in days_sharing_ids(sconn, day_ranges(arrived), now) if d <= now.date()
+                d
+                for d in days_sharing_ids(sconn, day_ranges(arrived), now, id_index)
+                if d <= now.date()
             }
         # windows no longer than needed to keep every worker busy
-        ranges = day_ranges(days, max(1, min(CHUNK_DAYS, -(-len(days) // WORKERS))))
+        chunk = CHUNK_DAYS if by_ranges else UNINDEXED_CHUNK_DAYS
+        ranges = day_ranges(days, max(1, min(chunk, -(-len(days) // WORKERS))))
         report = RefreshReport(full=full, refreshed_at=now, ranges=ranges)
         if not full:
             _delete_days(wconn, ranges)
         # what the window of timestamps outside every day (always refreshed) made
-        t = st.quality_excluded
-        wconn.execute(t.delete().where(t.c.day.is_(None), t.c.source_day.is_(None)))
-        for table in DAY_TABLES:
-            wconn.execute(table.delete().where(table.c.day < EARLIEST.date()))
+        _delete_outside_every_day(wconn)
 
         total = len(ranges) + 2
         reference = reference_reader.submit(read_reference_tables, source, tables)
-        windows = list(_windows(ranges))
+        windows = [(w.with_id_index(id_index), label) for w, label in _windows(ranges)]
+        accounted: dict[date | None, int] = defaultdict(int)
         for done, (label, aggregates) in enumerate(
             _aggregated(source, windows, now, sum(source_counts.values()), aggregator)
         ):
             if progress:
                 progress(done, total, label)
-            _insert(wconn, st.summary_detail, DETAIL_COLUMNS, aggregates.detail)
-            _insert(wconn, st.quality_excluded, EXCLUDED_COLUMNS, aggregates.excluded)
-            _insert(wconn, st.summary_departments, DEPARTMENT_COLUMNS, aggregates.departments)
-            _insert(wconn, st.summary_daily, DAILY_COLUMNS, daily_rows(aggregates.detail))
-            _insert(
-                wconn, st.summary_breakdowns, BREAKDOWN_COLUMNS, breakdown_rows(aggregates.detail)
-            )
-            report.registrations += aggregates.registrations
-            report.excluded_rows += aggregates.excluded_rows
+            _write_window(wconn, aggregates, report, accounted)
+        # Every row of every day read is counted once or excluded under one kind, or the
+        # refresh fails here, naming the days, and the store keeps its previous state.
+        fresh = _accounted_days_in_source(sconn, ranges, now, source_counts, every_day, by_ranges)
+        off = unaccounted_days(fresh, accounted)
+        if off:
+            # A live source may have moved between its count and the reading of a day:
+            # read those days again, count them again, and only then fail.
+            again = [(w.with_id_index(id_index), label) for w, label in _windows_of(off)]
+            _forget_days(wconn, off, accounted)
+            for _, aggregates in _aggregated(source, again, now, 0, aggregator):
+                _write_window(wconn, aggregates, report, accounted)
+            retried = day_ranges(d for d in off if d is not None)
+            fresh |= _accounted_days_in_source(sconn, retried, now, {}, False, by_ranges)
+            off = unaccounted_days(fresh, accounted)
+            if off:
+                raise RowsUnaccounted(off)  # type: ignore[arg-type]
+        for day, n in fresh.items():
+            if n:
+                source_counts[day] = n
+            else:
+                source_counts.pop(day, None)
 
         if progress:
             progress(total - 1, total, "facilities, districts, staff, enrolments")
@@ -970,11 +1179,13 @@ def store_is_stale(source: sa.Engine, store: sa.Engine, now: datetime | None = N
         return True
     r = src.opd_registrations
     previous_now = datetime.fromisoformat(state["now"])
+    read = readable_timestamp(r.c.registered_at)
     with source.connect() as conn:
         rows = conn.execute(sa.select(sa.func.count()).select_from(r)).scalar()
         became_valid = conn.execute(
             sa.select(sa.func.count())
             .select_from(r)
-            .where(r.c.registered_at > previous_now, r.c.registered_at <= now)
+            .where(in_days(r.c.registered_at, previous_now.date(), now.date()))
+            .where(read > previous_now, read <= now)
         ).scalar()
     return str(rows) != state.get("source_rows") or bool(became_valid)

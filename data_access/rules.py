@@ -14,7 +14,7 @@ module, each compiled per dialect.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -64,9 +64,50 @@ class readable_timestamp(FunctionElement[datetime]):
 
 @compiles(readable_timestamp, "sqlite")
 def _readable_timestamp_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
-    # SQLite stores timestamps as text; strftime() gives NULL for text it cannot read.
+    # SQLite keeps timestamps as text (or whatever was written). Only the contract's forms
+    # are read (docs/contract.md, "Which timestamps are readable"): SQLite's strftime()
+    # would also read 'now', Julian day numbers, zone suffixes (moving the day), 24:00
+    # and 30 February. A readable value becomes fixed-width text, so text order is time
+    # order and its first ten characters are its day; fractions past the microsecond are
+    # dropped, never rounded into the next second (or day).
     (arg,) = element.clauses
-    return f"strftime('%Y-%m-%d %H:%M:%f', {compiler.process(arg, **kw)})"
+    return sqlite_reading(compiler.process(arg, **kw))
+
+
+_DIGIT = "[0-9]"
+_SQLITE_DATE = f"{_DIGIT * 4}-{_DIGIT * 2}-{_DIGIT * 2}"
+_SQLITE_MINUTES = f"{_SQLITE_DATE}[ T]{_DIGIT * 2}:{_DIGIT * 2}"
+_SQLITE_SECONDS = f"{_SQLITE_MINUTES}:{_DIGIT * 2}"
+
+
+def sqlite_reading(x: str) -> str:
+    """SQLite SQL: the value ``x`` (an SQL expression) as 'YYYY-MM-DD HH:MM:SS.ffffff'
+    when it is text of one of the contract's forms with a real date and time; else NULL."""
+    shaped = (
+        f"(length({x}) = 10 AND {x} GLOB '{_SQLITE_DATE}')"
+        f" OR (length({x}) = 16 AND {x} GLOB '{_SQLITE_MINUTES}')"
+        f" OR (length({x}) = 19 AND {x} GLOB '{_SQLITE_SECONDS}')"
+        f" OR (length({x}) > 20 AND {x} GLOB '{_SQLITE_SECONDS}.{_DIGIT}*'"
+        f" AND substr({x}, 21) NOT GLOB '*[^0-9]*')"
+    )
+    real_date = (
+        f"substr({x}, 1, 4) <> '0000' AND date(substr({x}, 1, 10), '+0 days') = substr({x}, 1, 10)"
+    )
+    real_time = (
+        f"(length({x}) = 10 OR (substr({x}, 12, 2) <= '23' AND substr({x}, 15, 2) <= '59'"
+        f" AND (length({x}) = 16 OR substr({x}, 18, 2) <= '59')))"
+    )
+    clock = (
+        f"CASE length({x}) WHEN 10 THEN '00:00:00' WHEN 16 THEN substr({x}, 12, 5) || ':00'"
+        f" ELSE substr({x}, 12, 8) END"
+    )
+    fraction = (
+        f"substr(CASE WHEN length({x}) > 20 THEN substr({x}, 21) ELSE '' END || '000000', 1, 6)"
+    )
+    return (
+        f"(CASE WHEN typeof({x}) = 'text' AND ({shaped}) AND {real_date} AND {real_time}"
+        f" THEN substr({x}, 1, 10) || ' ' || {clock} || '.' || {fraction} END)"
+    )
 
 
 @compiles(readable_timestamp, "spark")
@@ -95,8 +136,9 @@ class calendar_day(FunctionElement[date]):
 
 @compiles(calendar_day, "sqlite")
 def _calendar_day_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    # of a readable_timestamp: fixed-width text whose first ten characters are its day
     (arg,) = element.clauses
-    return f"date({compiler.process(arg, **kw)})"
+    return f"substr({compiler.process(arg, **kw)}, 1, 10)"
 
 
 @compiles(calendar_day, "spark")
@@ -236,13 +278,19 @@ class RowWindow:
     ``days`` (a closed range) picks the rows whose raw timestamp lies in those days' range
     (readable or not, see ``_ownership``); with ``invalid=True`` the window is instead the
     rows whose raw timestamp lies in no day up to today (missing, before 1900, a later
-    day: ``outside_every_day``). The rows sharing a registration_id with those are always looked at
-    as well, so a duplicate is recognised whatever day its first copy is on.
+    day: ``outside_every_day``). The rows sharing a registration_id with those are always
+    looked at as well, so a duplicate is recognised whatever day its first copy is on.
+
+    ``id_index``: the source has an index on registration_id (``contract.
+    leading_index_columns``), so the copies of a short window's rows are found by probing
+    it row by row; without one (the default, which is never slow) by one semi-join pass
+    over the table (see ``_ids_with_copies``).
     """
 
     first_day: date | None = None
     last_day: date | None = None
     invalid: bool = False
+    id_index: bool = False
 
     @classmethod
     def all_rows(cls) -> RowWindow:
@@ -262,31 +310,76 @@ class RowWindow:
     def is_everything(self) -> bool:
         return self.first_day is None and self.last_day is None and not self.invalid
 
+    def with_id_index(self, id_index: bool) -> RowWindow:
+        return replace(self, id_index=id_index)
+
 
 EARLIEST = datetime(1900, 1, 1)
 """Timestamps before this belong to no day window (as missing and unreadable ones)."""
 
 
+def _textual_timestamps(dialect: sa.Dialect) -> bool:
+    """SQLite keeps registered_at as text, and Spark reading a SQLite source gets it so."""
+    return dialect.name == "sqlite" or getattr(dialect, "origin", None) == "sqlite"
+
+
+class DayStart(sa.types.TypeDecorator[date]):
+    """A day as a bound on raw ``registered_at`` values: ``registered_at >= day_start(d)``.
+
+    PostgreSQL (and Spark reading it) compares times: the bound is the day's midnight. On
+    SQLite the values are text, compared byte by byte: the bound is the day's own text
+    ``'YYYY-MM-DD'``, which sorts before every text beginning with that day, however it
+    goes on (``'2025-07-12'``, ``'2025-07-12 00:00:00'``, ``'2025-07-12T…'``). A bound
+    written as a timestamp (``'2025-07-12 00:00:00.000000'``, as SQLAlchemy writes one)
+    would put a row written ``'2025-07-12'`` or ``'2025-07-12 00:00:00'`` in the day
+    before — and a refresh window ending there would read it and not own it.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine:
+        textual = _textual_timestamps(dialect)
+        return dialect.type_descriptor(sa.String() if textual else sa.DateTime())
+
+    def process_bind_param(self, value: date | None, dialect: sa.Dialect) -> object:
+        if value is None:
+            return None
+        day = value.date() if isinstance(value, datetime) else value
+        if _textual_timestamps(dialect):
+            return day.isoformat()
+        return datetime.combine(day, time.min)
+
+    def process_literal_param(self, value: date | None, dialect: sa.Dialect) -> object:
+        return self.process_bind_param(value, dialect)
+
+
+def day_start(day: date, name: str | None = None) -> sa.BindParameter[date]:
+    """The bound where ``day`` begins among raw registered_at values (see DayStart)."""
+    return sa.bindparam(name, day, type_=DayStart(), unique=name is None)
+
+
 def outside_every_day(at: sa.ColumnElement, now: datetime) -> sa.ColumnElement[bool]:
     """Rows whose raw timestamp lies in no day up to ``now``'s: missing, before 1900, or
-    from the next day on (or text that sorts there, on SQLite). Found through the
-    registered_at index; every other row lies in the range of exactly one day, and that
-    day's window owns it, readable or not."""
-    tomorrow = _day_start(now.date() + timedelta(days=1))
+    from the next day on (or text that sorts there, on SQLite; a number sorts before every
+    text there, a blob after). Found through the registered_at index; every other row lies
+    in the range of exactly one day, and that day's window owns it, readable or not."""
     return sa.or_(
         at.is_(None),
-        at < sa.bindparam("earliest", EARLIEST, type_=sa.DateTime),
-        at >= sa.bindparam("tomorrow", tomorrow, type_=sa.DateTime),
+        at < day_start(EARLIEST.date(), "earliest"),
+        at >= day_start(now.date() + timedelta(days=1), "tomorrow"),
     )
 
 
-PROBE_MAX_DAYS = 62
-"""Windows up to this many days find their rows' copies by probing the registration_id
-index row by row; longer ones group the whole index once (see ``_ids_with_copies``)."""
+def in_days(at: sa.ColumnElement, first: date, last: date) -> sa.ColumnElement[bool]:
+    """Rows whose raw timestamp lies in the range of the days ``first`` to ``last``."""
+    return sa.and_(at >= day_start(first), at < day_start(last + timedelta(days=1)))
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min)
+SOURCE_DAY_MAX_DAYS = 366
+"""Windows up to this many days (every window of a refresh) name the day of each invalid
+timestamp inside their range (its ``source_day``); longer ones (``figures --source`` of a
+long period) only own it."""
 
 
 def _in_window(window: RowWindow, ts: sa.ColumnElement, now_param: sa.BindParameter):
@@ -296,38 +389,58 @@ def _in_window(window: RowWindow, ts: sa.ColumnElement, now_param: sa.BindParame
         return outside_every_day(r.c.registered_at, now_param.value)
     conditions = []
     if window.first_day is not None:
-        conditions.append(r.c.registered_at >= _day_start(window.first_day))
+        conditions.append(r.c.registered_at >= day_start(window.first_day))
     if window.last_day is not None:
-        conditions.append(r.c.registered_at < _day_start(window.last_day + timedelta(days=1)))
+        conditions.append(r.c.registered_at < day_start(window.last_day + timedelta(days=1)))
     return sa.and_(*conditions)
+
+
+PROBE_MAX_DAYS = 62
+"""With an index on registration_id, windows up to this many days find their rows' copies
+by probing it row by row; longer ones group the whole index once."""
 
 
 def _ids_with_copies(window: RowWindow, in_window, probe: bool | None = None) -> sa.Select:  # type: ignore[no-untyped-def]
     """The (non-null) registration_ids of the window's rows that have more than one row.
 
-    For the whole table or a long window, one GROUP BY over the registration_id index
-    (every id with copies; the window keeps its own). For a short window, or the few rows
-    of the invalid-timestamp window, each of the window's rows is probed through that index
-    (a correlated count), so refreshing one day costs that day's rows, not the table's.
+    - With an index on registration_id (``window.id_index``): for a short window, or the
+      few rows of the invalid-timestamp window, each of the window's rows is probed
+      through the index (a correlated count), so refreshing one day costs that day's rows,
+      not the table's; for the whole table or a long window, one GROUP BY over the index.
+    - Without one: the rows sharing an id with the window's rows, grouped — a semi-join,
+      which an engine answers in one pass over the table (PostgreSQL hashes the window's
+      ids, SQLite builds a temporary index of them). A correlated count there would read
+      the whole table once per row of the window.
+    ``probe=False``: group every id of the table (Spark, whose table holds only the
+    window's rows and their copies).
     """
     r = opd_registrations
-    if probe is None:
-        probe = not window.is_everything and window.days <= PROBE_MAX_DAYS
-    if not probe:
-        return (
-            sa.select(r.c.registration_id)
-            .where(r.c.registration_id.is_not(None))
-            .group_by(r.c.registration_id)
-            .having(sa.func.count() > 1)
-        )
-    other = opd_registrations.alias("other_copy")
-    copies = (
-        sa.select(sa.func.count())
-        .where(other.c.registration_id == r.c.registration_id)
-        .scalar_subquery()
+    grouped = (
+        sa.select(r.c.registration_id)
+        .where(r.c.registration_id.is_not(None))
+        .group_by(r.c.registration_id)
+        .having(sa.func.count() > 1)
     )
-    return sa.select(r.c.registration_id).where(
-        in_window, r.c.registration_id.is_not(None), copies > 1
+    if window.is_everything or probe is False:
+        return grouped
+    other = opd_registrations.alias("other_copy")
+    if window.id_index:
+        if window.days > PROBE_MAX_DAYS:
+            return grouped
+        copies = (
+            sa.select(sa.func.count())
+            .where(other.c.registration_id == r.c.registration_id)
+            .scalar_subquery()
+        )
+        return sa.select(r.c.registration_id).where(
+            in_window, r.c.registration_id.is_not(None), copies > 1
+        )
+    window_ids = sa.select(r.c.registration_id).where(in_window, r.c.registration_id.is_not(None))
+    return (
+        sa.select(other.c.registration_id)
+        .where(other.c.registration_id.in_(window_ids))
+        .group_by(other.c.registration_id)
+        .having(sa.func.count() > 1)
     )
 
 
@@ -399,10 +512,9 @@ def classified_registrations(
     first copy. The ids with copies are found in the same statement (a materialised
     common table expression), so no identifier leaves the database.
 
-    ``probe_copies``: find them by probing the registration_id index for each of the
-    window's rows (True) or by grouping every id (False); by default by the window's
-    length (see ``_ids_with_copies``). Spark groups: its table holds only the window's
-    rows and their copies, so grouping it whole finds the same ids.
+    ``probe_copies=False``: find them by grouping every id of the table rather than the
+    ids of the window's rows (see ``_ids_with_copies``). Spark groups: its table holds
+    only the window's rows and their copies, so grouping it whole finds the same ids.
     """
     r = opd_registrations
     ts = readable_timestamp(r.c.registered_at)
@@ -525,15 +637,14 @@ def _ownership(
         return sa.case((outside_every_day(raw_at, now), 1), else_=0), sa.null()
     first, last = window.first_day, window.last_day
     assert first is not None and last is not None, "a day window has both ends"
-    low, high = _day_start(first), _day_start(last + timedelta(days=1))
-    in_range = sa.and_(raw_at >= low, raw_at < high)
-    if window.days > PROBE_MAX_DAYS:
+    in_range = in_days(raw_at, first, last)
+    if window.days > SOURCE_DAY_MAX_DAYS:
         bucket: sa.ColumnElement = sa.literal(first, sa.Date)  # ownership only
     else:
         bucket = sa.case(
             *(
                 (
-                    raw_at < _day_start(first + timedelta(days=k + 1)),
+                    raw_at < day_start(first + timedelta(days=k + 1)),
                     sa.literal(first + timedelta(days=k), sa.Date),
                 )
                 for k in range(window.days)
@@ -594,7 +705,7 @@ def window_source_parts(
     else:
         assert window.first_day is not None and window.last_day is not None
         parts = [
-            sa.and_(at >= _day_start(day), at < _day_start(day + timedelta(days=1)))
+            in_days(at, day, day)
             for day in (window.first_day + timedelta(days=k) for k in range(window.days))
         ]
     copies = sa.select(_ids_with_copies(window, in_window).subquery().c.registration_id)

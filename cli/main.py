@@ -23,7 +23,7 @@ import click
 import pandas as pd
 import sqlalchemy as sa
 
-from data_access import queries
+from data_access import queries, source_profile
 from data_access.config import PROJECT_ROOT, Settings, as_url, load_settings
 from data_access.contract import REQUIRED_TABLES, check_contract
 from data_access.engines import describe, source_engine, store_engine
@@ -311,6 +311,17 @@ def check(db: str | None) -> None:
     click.echo("Data quality (rows):")
     for kind, rows in dq.itertuples(index=False):
         click.echo(f"  {kind:<24}{rows:>10,}")
+    # The source itself: the indexes the refresh relies on (a missing one is a note, not a
+    # failure) and the forms of registered_at (one grouped query, counts only).
+    try:
+        forms = source_profile.timestamp_forms(source)
+        indexes = source_profile.recommended_indexes(source)
+    finally:
+        source.dispose()
+    for line in source_profile.describe_indexes(indexes, rows=sum(f.rows for f in forms)):
+        click.echo(line)
+    for line in source_profile.describe_forms(forms):
+        click.echo(line)
 
 
 @cli.command()

@@ -157,31 +157,3 @@ def check_contract(engine: sa.Engine) -> list[ContractProblem]:
                     )
                 )
     return problems
-
-
-RECOMMENDED_INDEXES = ("registered_at", "registration_id")
-"""The columns of ``opd_registrations`` that an index (or the primary key) should lead:
-the refresh reads the source by ranges of days and finds the copies of a registration by
-its ID (docs/contract.md, "Indexes the source should have")."""
-
-
-def leading_index_columns(engine: sa.Engine, table: str = "opd_registrations") -> set[str] | None:
-    """The columns of ``table`` that lead an index or its primary key (lower case); None
-    when that cannot be seen: the table is a view (whose base tables' indexes the engine
-    may still use) or the engine does not say."""
-    inspector = sa.inspect(engine)
-    try:
-        names = {n.lower(): n for n in inspector.get_table_names()}
-        if table not in names:
-            return None
-        found = {
-            index["column_names"][0].lower()
-            for index in inspector.get_indexes(names[table])
-            if index.get("column_names") and index["column_names"][0]
-        }
-        primary = inspector.get_pk_constraint(names[table]).get("constrained_columns") or []
-    except (sa.exc.NoSuchTableError, NotImplementedError):
-        return None
-    if primary:
-        found.add(primary[0].lower())
-    return found

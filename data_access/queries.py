@@ -23,10 +23,10 @@ import sqlalchemy as sa
 
 from data_access import contract as src
 from data_access import store as st
-from data_access.contract import leading_index_columns
 from data_access.errors import BadFilter
 from data_access.refresh import aggregate_window, ist_now
 from data_access.rules import EXCLUDED_STATUSES, FLAG_COLUMNS, RowWindow
+from data_access.source_profile import indexed_columns
 
 GRAINS = {
     "day": "day",
@@ -291,7 +291,7 @@ def source_registration_counts(
     selects the registry's facilities in SQL; rows of any other facility are dropped.
     """
     _check_breakdowns(by, grain)
-    id_index = "registration_id" in (leading_index_columns(source) or set())
+    id_index = "registration_id" in indexed_columns(source)
     window = RowWindow(first_day=period.start, last_day=period.end, id_index=id_index)
     with source.connect() as conn:
         detail = aggregate_window(conn, window, now or ist_now()).detail_frame()
@@ -390,29 +390,38 @@ def data_quality_counts(
 
 
 def row_accounts(
-    store: sa.Engine, scope: Scope = EVERYWHERE
+    store: sa.Engine, scope: Scope = EVERYWHERE, period: Period | None = None
 ) -> tuple[int, int, dict[str, int]] | None:
-    """For the whole store, all days: the raw rows the last refresh read from the source,
-    the registrations counted, and the rows excluded by kind (every kind, 0 if none).
+    """The raw rows the last refresh read from the source, the registrations counted, and
+    the rows excluded by kind (every kind, 0 if none): for all days, or for the days of
+    ``period`` (each raw row lies in one day's range; an excluded row without a valid
+    day counts on the day whose range holds it, and rows outside every day in no period).
 
     None under any filter or ceiling: the raw rows are known for the whole source only,
     and rows of unknown facilities belong to no district."""
     if not scope.unrestricted:
         return None
-    d, q = st.summary_district_daily, st.quality_excluded
+    d, q, days = st.summary_district_daily, st.quality_excluded, st.source_day_rows
+    excluded_day = sa.func.coalesce(q.c.day, q.c.source_day)
+    counted = sa.select(sa.func.coalesce(sa.func.sum(d.c.registrations), 0))
+    excluded = sa.select(q.c.kind, sa.func.sum(q.c.rows)).group_by(q.c.kind)
+    raw = sa.select(sa.func.coalesce(sa.func.sum(days.c.rows), 0))
+    if period is not None:
+        counted = counted.where(d.c.day.between(period.start, period.end))
+        excluded = excluded.where(excluded_day.between(period.start, period.end))
+        raw = raw.where(days.c.day.between(period.start, period.end))
     with store.connect() as conn:
-        counted = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(d.c.registrations), 0)))
-        counted_rows = int(counted.scalar() or 0)
-        by_kind = {
-            kind: rows
-            for kind, rows in conn.execute(
-                sa.select(q.c.kind, sa.func.sum(q.c.rows)).group_by(q.c.kind)
-            )
-        }
-    excluded = {kind: 0 for kind in EXCLUDED_STATUSES} | {
+        counted_rows = int(conn.execute(counted).scalar() or 0)
+        by_kind = dict(conn.execute(excluded).all())
+        source_rows = (
+            int(store_state(store).get("source_rows", 0))
+            if period is None
+            else int(conn.execute(raw).scalar() or 0)
+        )
+    excluded_rows = {kind: 0 for kind in EXCLUDED_STATUSES} | {
         kind: int(rows or 0) for kind, rows in by_kind.items()
     }
-    return int(store_state(store).get("source_rows", 0)), counted_rows, excluded
+    return source_rows, counted_rows, excluded_rows
 
 
 def districts(store: sa.Engine, scope: Scope = EVERYWHERE) -> pd.DataFrame:

@@ -52,7 +52,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from data_access import contract as src
 from data_access import store as st
-from data_access.contract import OPTIONAL_TABLES, REQUIRED_TABLES, leading_index_columns
+from data_access.contract import OPTIONAL_TABLES, REQUIRED_TABLES
 from data_access.engines import describe
 from data_access.errors import ContractError, RowsUnaccounted
 from data_access.rules import (
@@ -68,6 +68,7 @@ from data_access.rules import (
     outside_every_day,
     readable_timestamp,
 )
+from data_access.source_profile import indexed_columns
 
 IST = ZoneInfo("Asia/Kolkata")
 COMPLETE_CHECK_HOURS = 24.0
@@ -318,7 +319,7 @@ def _raw_day_key(conn: sa.Connection, at: sa.ColumnElement) -> sa.ColumnElement:
     SQLite, a blob after: both outside every day)."""
     if conn.dialect.name == "sqlite":
         return sa.case((sa.func.typeof(at) == "text", sa.func.substr(at, 1, 10))).label("day")
-    return sa.cast(at, sa.Date).label("day")
+    return sa.case((sa.func.isfinite(at), sa.cast(at, sa.Date))).label("day")
 
 
 def grouped_day_counts(conn: sa.Connection, now: datetime) -> dict[date | None, int]:
@@ -1022,7 +1023,7 @@ def refresh(
     # Without an index on registered_at (or where none can be seen: a view) every range
     # of days reads the whole table: count the days in one pass, and read fewer, longer
     # windows. The indexes make a refresh faster, never possible.
-    indexed = leading_index_columns(source) or set()
+    indexed = indexed_columns(source)
     by_ranges, id_index = "registered_at" in indexed, "registration_id" in indexed
 
     if store.dialect.name == "postgresql":

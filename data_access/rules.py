@@ -121,6 +121,14 @@ def _readable_timestamp_spark(element, compiler, **kw):  # type: ignore[no-untyp
     return raw[: -len("registered_at")] + READABLE_AT
 
 
+@compiles(readable_timestamp, "postgresql")
+def _readable_timestamp_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    # a timestamp column holds times, and 'infinity' and '-infinity', which are not
+    (arg,) = element.clauses
+    value = compiler.process(arg, **kw)
+    return f"(CASE WHEN isfinite({value}) THEN {value} END)"
+
+
 @compiles(readable_timestamp)
 def _readable_timestamp_default(element, compiler, **kw):  # type: ignore[no-untyped-def]
     (arg,) = element.clauses
@@ -281,8 +289,8 @@ class RowWindow:
     day: ``outside_every_day``). The rows sharing a registration_id with those are always
     looked at as well, so a duplicate is recognised whatever day its first copy is on.
 
-    ``id_index``: the source has an index on registration_id (``contract.
-    leading_index_columns``), so the copies of a short window's rows are found by probing
+    ``id_index``: the source has an index on registration_id (``source_profile.indexed_
+    columns``), so the copies of a short window's rows are found by probing
     it row by row; without one (the default, which is never slow) by one semi-join pass
     over the table (see ``_ids_with_copies``).
     """

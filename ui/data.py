@@ -204,14 +204,16 @@ def state() -> dict[str, str]:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _row_accounts(url: str, token: str, scope: Scope) -> tuple[int, int, dict[str, int]] | None:
-    return queries.row_accounts(_answering(url), scope)
+def _row_accounts(
+    url: str, token: str, scope: Scope, period: Period | None
+) -> tuple[int, int, dict[str, int]] | None:
+    return queries.row_accounts(_answering(url), scope, period)
 
 
-def row_accounts() -> tuple[int, int, dict[str, int]] | None:
-    """Raw rows, counted, excluded by kind, for the whole store (queries.row_accounts);
-    None for a user limited to some districts."""
-    return _read("row_accounts", _row_accounts, limited())
+def row_accounts(period: Period | None = None) -> tuple[int, int, dict[str, int]] | None:
+    """Raw rows, counted, excluded by kind, for the whole store or the days of ``period``
+    (queries.row_accounts); None for a user limited to some districts."""
+    return _read("row_accounts", _row_accounts, limited(), period)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

@@ -180,26 +180,30 @@ accounts = data.row_accounts()
 if accounts is None:
     st.info(w("data_quality.accounts_whole_division"))
 else:
+    in_period = reconcile(*data.row_accounts(filters.period))  # type: ignore[misc]
     books = reconcile(*accounts)
-    rows_label = w("data_quality.rows")
+    kinds = list(books.excluded)
     lines = [
-        (w("data_quality.source_rows"), books.source_rows),
-        (w("data_quality.counted"), books.counted),
-        *((labels.get(kind, kind), n) for kind, n in books.excluded.items()),
-        (w("data_quality.difference"), books.difference),
+        (w("data_quality.source_rows"), in_period.source_rows, books.source_rows),
+        (w("data_quality.counted"), in_period.counted, books.counted),
+        *((labels.get(k, k), in_period.excluded.get(k, 0), books.excluded[k]) for k in kinds),
+        (w("data_quality.difference"), in_period.difference, books.difference),
     ]
     show_table(
         pd.DataFrame(
             {
-                accounts_title: [name for name, _ in lines],
-                rows_label: [n for _, n in lines],
+                accounts_title: [name for name, _, _ in lines],
+                w.period(filters.start, filters.end): [n for _, n, _ in lines],
+                w("data_quality.all_days"): [n for _, _, n in lines],
             }
         ),
         what="rows-accounted-for",
         title=accounts_title,
         key="dq_accounts",
     )
-    if books.balances:
+    if books.balances and in_period.balances:
         st.success(w("data_quality.accounts_balance", rows=w.count(books.source_rows)))
     else:
-        st.error(w("data_quality.accounts_off", rows=w.count(abs(books.difference))))
+        off = max(abs(books.difference), abs(in_period.difference))
+        st.error(w("data_quality.accounts_off", rows=w.count(off)))
+    st.caption(w("data_quality.accounts_checked"))

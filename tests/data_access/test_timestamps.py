@@ -94,7 +94,8 @@ def _source_with_rows(url: str, rows: list[tuple[str, str, object]]) -> sa.Engin
         for rid, facility, at in rows:
             value = at.isoformat(sep=" ") if isinstance(at, datetime) else at
             if engine.dialect.name == "postgresql" and isinstance(at, str):
-                value = datetime.fromisoformat(at) if at else None
+                infinite = at in ("infinity", "-infinity")
+                value = at if infinite else datetime.fromisoformat(at) if at else None
             conn.execute(
                 sa.text(
                     "INSERT INTO opd_registrations (registration_id, facility_id, registered_at,"
@@ -259,3 +260,21 @@ def test_a_refresh_that_loses_a_row_fails_and_names_the_day(
     assert set(err.value.days) == {date(2025, 7, 12)}
     after = registration_counts(store, Period(date(2025, 7, 1), date(2025, 7, 31)))
     assert after.equals(before), "a failed refresh keeps the previous figures"
+
+
+@pytest.mark.parametrize("engine_name", [pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_infinite_timestamps_are_invalid_on_postgresql(
+    empty_source_url: str, store_url: str
+) -> None:
+    """A PostgreSQL timestamp column also holds 'infinity' and '-infinity': no time, no
+    day (the refresh used to fail reading the day of '-infinity')."""
+    rows = [("a", F1, "2025-07-12 10:00:00"), ("b", F1, "-infinity"), ("c", F2, "infinity")]
+    source = _source_with_rows(empty_source_url, rows)
+    with source.connect() as conn:
+        assert source_day_counts(conn, NOW, by_ranges=False) == {date(2025, 7, 12): 1, None: 2}
+    store = store_engine(store_url)
+    refresh(source, store, now=NOW)
+    quality = data_quality_counts(store).set_index("kind")["rows"].to_dict()
+    assert quality["invalid_timestamp"] == 2
+    raw, counted, excluded = row_accounts(store)  # type: ignore[misc]
+    assert (raw, counted, counted + sum(excluded.values())) == (3, 1, 3)

@@ -5,12 +5,13 @@
 
 Generates the demo at each scale (registrations grow, the 49 facilities stay), loads it
 into PostgreSQL, refreshes the analytics store from each engine, and prints side by side:
-data sizes, refresh times (full and one new day), the key queries from the store and from
-the source, every page's server-side render time cold and warm, the naive pandas baseline
-for the Overview's figures with its peak memory, and the server's resident memory with
-browser sessions open — with the ratios the issue sets as targets. Generated data is kept
-under data/bench/ and in the PostgreSQL databases bench_<scale>[_store], and reused by later
-runs. The figures are also written to data/bench/results-<time>.json.
+data sizes, refresh times (full and one new day), the same refresh from a copy of the
+source without the recommended indexes, the key queries from the store and from the
+source, every page's server-side render time cold and warm, the naive pandas baseline for
+the Overview's figures with its peak memory, and the server's resident memory with browser
+sessions open — with the ratios the issue sets as targets. Generated data is kept under
+data/bench/ and in the PostgreSQL databases bench_<scale>[_unindexed][_store], and reused by
+later runs. The figures are also written to data/bench/results-<time>.json.
 
 Only counts and timings are printed, never a row.
 """
@@ -45,6 +46,7 @@ TARGETS = {
     "naive_memory": 5,
     "new_day": 2.0,
     "full_refresh_20m": {"sqlite": 180.0, "postgresql": 60.0},
+    "unindexed_full": 3.0,
     "server_rss": 500 * report.MB,
 }
 
@@ -73,6 +75,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="reuse stores already built from the same data; no refresh timings",
     )
+    parser.add_argument(
+        "--unindexed-scales",
+        help="scales of the refresh without the recommended indexes (default: the chosen "
+        "ones up to 2m)",
+    )
+    parser.add_argument(
+        "--skip-unindexed",
+        action="store_true",
+        help="leave out the refresh without the recommended indexes",
+    )
     for part in ("queries", "pages", "naive", "server"):
         parser.add_argument(f"--skip-{part}", action="store_true", help=f"leave out the {part}")
     args = parser.parse_args(argv)
@@ -87,6 +99,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.naive_scales = [s for s in args.scales if s.rows <= 2_000_000]
     else:
         args.naive_scales = [Scale.parse(s) for s in args.naive_scales.split(",")]
+    if args.unindexed_scales is None:
+        args.unindexed_scales = [s for s in args.scales if s.rows <= 2_000_000]
+    else:
+        args.unindexed_scales = [Scale.parse(s) for s in args.unindexed_scales.split(",")]
     args.server_scale = Scale.parse(args.server_scale) if args.server_scale else args.scales[-1]
     return args
 
@@ -162,15 +178,18 @@ class Bench:
                 entry: dict = {}
                 if not (self.args.skip_refresh and current):
                     print(f"Full refresh {key} …", flush=True)
-                    refreshed = data.full_refresh(scale, engine)
+                    refreshed = data.full_refresh(scale.source_url(engine), scale.store_url(engine))
                     entry["full"] = {
                         "seconds": refreshed.seconds,
                         "registrations": refreshed.registrations,
+                        "windows": len(refreshed.ranges) + 1,
                     }
                 if not self.args.skip_refresh:
                     print(f"One new day {key} …", flush=True)
-                    entry["new_day"] = data.one_new_day(scale, engine)
-                entry["store"] = data.store_size(scale, engine)
+                    entry["new_day"] = data.one_new_day(
+                        scale.source_url(engine), scale.store_url(engine)
+                    )
+                entry["store"] = data.store_size(scale.store_url(engine))
                 part[key] = entry
                 self.save()
         self.print_data()
@@ -255,6 +274,161 @@ class Bench:
                 f"  target: one new day ≤ {TARGETS['new_day']:.0f} s: slowest {seconds(worst)} s "
                 f"{verdict(worst <= TARGETS['new_day'])}"
             )
+
+    # --- the refresh without the recommended indexes ----------------------------------------------
+    def unindexed(self) -> None:
+        """For each scale of ``--unindexed-scales`` and engine: a copy of the source without
+        the indexes, a full refresh from it into a store of its own and one new day, timed
+        beside the same on the indexed source; then the two stores compared row for row."""
+        part = self.section("unindexed")
+        refreshed = self.results.get("refresh", {})
+        for scale in self.args.unindexed_scales:
+            if scale.name not in self.results["scales"]:
+                continue
+            prepared = self.results["data"][scale.name]
+            for engine in self.engines:
+                key = f"{scale.name} {engine}"
+                made_anew = not prepared["generated"]["reused"] or (
+                    engine == "postgresql" and not prepared["postgresql_load"]["reused"]
+                )
+                print(f"Source without the indexes {key} …", flush=True)
+                entry: dict = {"copy": data.ensure_unindexed(scale, engine, made_anew)}
+                indexed = refreshed.get(key, {})
+                if "full" in indexed and "new_day" in indexed:
+                    entry["indexed"] = {
+                        "full": indexed["full"],
+                        "new_day": indexed["new_day"],
+                        "measured": "refresh section",
+                    }
+                else:
+                    print(f"Full refresh {key} (with the indexes) …", flush=True)
+                    entry["indexed"] = {
+                        **self._full_and_new_day(scale.source_url(engine), scale.store_url(engine)),
+                        "measured": "this section",
+                    }
+                    entry["indexed"]["store"] = data.store_size(scale.store_url(engine))
+                print(f"Full refresh {key} without the indexes …", flush=True)
+                source = scale.source_url(engine, unindexed=True)
+                store = scale.store_url(engine, unindexed=True)
+                entry["unindexed"] = self._full_and_new_day(source, store)
+                entry["unindexed"]["store"] = data.store_size(store)
+                print(f"Comparing the stores {key} …", flush=True)
+                started = time.perf_counter()
+                entry["tables"] = data.compare_stores(scale.store_url(engine), store)
+                entry["compare_seconds"] = time.perf_counter() - started
+                entry["same_tables"] = data.stores_identical(entry["tables"])
+                for name, found in entry["tables"].items():
+                    if "only_first" in found:
+                        print(
+                            f"  {name} differs: {found['only_first']:,} rows only with the "
+                            f"indexes, {found['only_second']:,} only without",
+                            flush=True,
+                        )
+                with_, without = entry["indexed"]["full"], entry["unindexed"]["full"]
+                entry["full_ratio"] = without["seconds"] / with_["seconds"]
+                entry["new_day_ratio"] = (
+                    entry["unindexed"]["new_day"]["seconds"]
+                    / entry["indexed"]["new_day"]["seconds"]
+                )
+                part[key] = entry
+                self.save()
+        self.print_unindexed()
+
+    @staticmethod
+    def _full_and_new_day(source_url: str, store_url: str) -> dict:
+        report = data.full_refresh(source_url, store_url)
+        return {
+            "full": {
+                "seconds": report.seconds,
+                "registrations": report.registrations,
+                "windows": len(report.ranges) + 1,
+            },
+            "new_day": data.one_new_day(source_url, store_url),
+        }
+
+    def print_unindexed(self) -> None:
+        part = self.results["unindexed"]
+        keys = [
+            (s, e)
+            for s in self.args.unindexed_scales
+            for e in self.engines
+            if f"{s.name} {e}" in part
+        ]
+        if not keys:
+            return
+        entries = [part[f"{s.name} {e}"] for s, e in keys]
+
+        def cells(label: str, value, show=seconds) -> list[str]:  # type: ignore[no-untyped-def]
+            return [label, *(show(value(entry)) for entry in entries)]
+
+        def full_ratio(entry: dict) -> str:
+            with_, without = entry["indexed"]["full"], entry["unindexed"]["full"]
+            ok = entry["full_ratio"] <= TARGETS["unindexed_full"]
+            return f"{ratio(without['seconds'], with_['seconds'])} {verdict(ok)}"
+
+        rows = [
+            cells("full refresh, indexed, s", lambda e: e["indexed"]["full"]["seconds"]),
+            cells("full refresh, unindexed, s", lambda e: e["unindexed"]["full"]["seconds"]),
+            cells(f"  unindexed/indexed (≤ ×{TARGETS['unindexed_full']:.0f})", full_ratio, str),
+            cells(
+                "  windows read, indexed / unindexed",
+                lambda e: (
+                    f"{e['indexed']['full'].get('windows', '–')} / "
+                    f"{e['unindexed']['full']['windows']}"
+                ),
+                str,
+            ),
+            cells("one new day, indexed, s", lambda e: e["indexed"]["new_day"]["seconds"]),
+            cells("one new day, unindexed, s", lambda e: e["unindexed"]["new_day"]["seconds"]),
+            cells(
+                "  unindexed/indexed",
+                lambda e: ratio(
+                    e["unindexed"]["new_day"]["seconds"], e["indexed"]["new_day"]["seconds"]
+                ),
+                str,
+            ),
+            cells(
+                "  days re-aggregated, indexed / unindexed",
+                lambda e: (
+                    f"{e['indexed']['new_day']['days_refreshed']} / "
+                    f"{e['unindexed']['new_day']['days_refreshed']}"
+                ),
+                str,
+            ),
+            cells(
+                "  taking the day out again, unindexed, s",
+                lambda e: e["unindexed"]["new_day"]["restore_seconds"],
+            ),
+            cells("same tables", lambda e: "yes" if e["same_tables"] else "NO", str),
+            cells(
+                "unindexed copy made in, s",
+                lambda e: "reused" if e["copy"]["reused"] else seconds(e["copy"]["seconds"]),
+                str,
+            ),
+        ]
+        measured = {entry["indexed"]["measured"] for entry in entries}
+        where = (
+            "the refresh section above"
+            if measured == {"refresh section"}
+            else "refreshed again in this section"
+            if measured == {"this section"}
+            else "from the refresh section above or refreshed again here"
+        )
+        header = ["step", *(f"{s.label} {SHORT[e]}" for s, e in keys)]
+        print(
+            table(
+                f"refresh without the recommended indexes (indexed figures: {where})",
+                header,
+                rows,
+            )
+        )
+        worst = max(entries, key=lambda entry: entry["full_ratio"])
+        print(
+            f"  target: full refresh without the indexes ≤ ×{TARGETS['unindexed_full']:.0f} "
+            f"the indexed time: at most ×{worst['full_ratio']:.2f} "
+            f"{verdict(worst['full_ratio'] <= TARGETS['unindexed_full'])}; stores identical: "
+            f"{'yes' if all(entry['same_tables'] for entry in entries) else 'NO'}"
+        )
 
     # --- key queries ------------------------------------------------------------------------------
     def queries(self) -> None:
@@ -536,6 +710,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Code: commit {code['commit'] or '?'}{changed}", flush=True)
     bench.prepare_data()
     bench.refresh()
+    if not args.skip_unindexed and args.unindexed_scales:
+        bench.unindexed()
     if not args.skip_queries:
         bench.queries()
     if not args.skip_pages:

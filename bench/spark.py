@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> None:
             result["compare_seconds"] = time.perf_counter() - t
             print(f"identical: {result['tables']}", flush=True)
 
-            new_day, added = add_new_day(scale, ENGINE)
+            new_day, added = add_new_day(source_url)
             try:
                 end = datetime.combine(new_day, datetime.max.time()).replace(microsecond=0)
                 by_sql = _refresh(source_url, sql_store, end)
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
                 }
                 print(f"one new day: {result['new_day']}", flush=True)
             finally:
-                remove_new_day(scale, ENGINE, new_day)
+                remove_new_day(source_url, new_day)
                 _refresh(source_url, sql_store, REFRESH_NOW)
                 _refresh(source_url, spark_store, REFRESH_NOW, on_spark)
         finally:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from data_access.rules import FLAG_COLUMNS
 
 STORE = sa.MetaData()
-STORE_VERSION = "6"
+STORE_VERSION = "7"
 """Bumped whenever the analytics tables change shape; a store of another version is
 rebuilt by the next refresh (and until then the dashboard asks for one)."""
 

@@ -33,8 +33,8 @@ DISTRICT_LAYER, FACILITY_LAYER = "lgd", "hfr"
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 820, 640
 CHANGE_MIN_REGISTRATIONS = 50
 METRICS = ("adoption", "volume", "change")
+# The tooltip template's fields, HTML-escaped in the layers' data (names are text).
 TOOLTIP_FIELDS = ("name", "kind", "figures")
-"""The tooltip template's fields, HTML-escaped in the layers' data (names are text)."""
 TOOLTIP = {
     "html": "<b>{name}</b><br/><i>{kind}</i><br/>{figures}",
     "style": {

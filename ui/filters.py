@@ -40,6 +40,36 @@ _KEYS = {
 _PENDING = "filter_pending_scope"
 
 
+def widget_key(name: str, language: str) -> str:
+    """The key of a filter's widget in one language.
+
+    The filters in force are kept under ``_KEYS`` as codes (LGD codes, HFR IDs, preset
+    names); each widget draws them under a key of its language. The browser keeps a
+    chosen option as the text it showed: a widget kept across a language switch would be
+    handed the other language's text, which matches no option (the district dropped, the
+    facility's display text written into the link). A switch draws new widgets, each
+    set from the codes.
+    """
+    return f"{_KEYS[name]}.{language}"
+
+
+def _bind_widgets(language: str) -> None:
+    """Set each filter widget of ``language`` that is not drawn yet from the codes in force."""
+    state = st.session_state
+    for name, key in _KEYS.items():
+        if key in state and widget_key(name, language) not in state:
+            value = state[key]
+            state[widget_key(name, language)] = list(value) if isinstance(value, list) else value
+
+
+def _forget_widgets() -> None:
+    """Drop every language's filter widgets, so the next ones are set from the codes."""
+    state = st.session_state
+    for name in _KEYS:
+        for key in [k for k in state if isinstance(k, str) and k.startswith(_KEYS[name] + ".")]:
+            del state[key]
+
+
 def narrow_to(*, districts: list[int] | None = None, facilities: list[str] | None = None) -> None:
     """Narrow the whole app to these districts or facilities (from a page, e.g. a map click).
 
@@ -182,6 +212,7 @@ def sidebar_filters(
             pending.get("districts", state.get(_KEYS["districts"], []))
         )
         state[_KEYS["facilities"]] = list(pending.get("facilities", []))
+        _forget_widgets()
     if _KEYS["preset"] not in state:
         initial = filters_from_params(
             {k: st.query_params.get_all(k) for k in st.query_params},
@@ -199,6 +230,10 @@ def sidebar_filters(
         state[_KEYS["districts"]] = list(initial.districts)
         state[_KEYS["types"]] = list(initial.facility_types)
         state[_KEYS["facilities"]] = list(initial.facilities)
+    _bind_widgets(w.lang)
+
+    def key(name: str) -> str:
+        return widget_key(name, w.lang)
 
     bar = st.sidebar
     bar.header(w("filters.header"))
@@ -206,23 +241,23 @@ def sidebar_filters(
         w("filters.period"),
         PRESETS,
         format_func=lambda p: w(f"preset.{p}"),
-        key=_KEYS["preset"],
+        key=key("preset"),
     )
     fy = None
     custom: tuple[date, date] | None = None
     if preset == "fy":
         years = list(range(fy_of(as_of), fy_of(first_day) - 1, -1))
         fy = bar.selectbox(
-            w("filters.financial_year"), years, format_func=w.fy_label, key=_KEYS["fy"]
+            w("filters.financial_year"), years, format_func=w.fy_label, key=key("fy")
         )
     elif preset == "custom":
-        shown_start, shown_end = state[_KEYS["range"]]
+        shown_start, shown_end = state[key("range")]
         chosen = bar.date_input(
             w("filters.range"),
             min_value=min(first_day, shown_start),
             max_value=max(as_of, shown_end),
             format="DD-MM-YYYY",
-            key=_KEYS["range"],
+            key=key("range"),
         )
         if isinstance(chosen, tuple) and len(chosen) == 2:
             custom = (chosen[0], chosen[1])
@@ -242,14 +277,14 @@ def sidebar_filters(
         w("filters.district"),
         list(district_names),
         format_func=district_names.__getitem__,
-        key=_KEYS["districts"],
+        key=key("districts"),
         placeholder=w("filters.all_districts"),
     )
     types = bar.multiselect(
         w("filters.facility_type"),
         sorted(set(facilities["facility_type"])),
         format_func=lambda code: w.label("facility_type", code),
-        key=_KEYS["types"],
+        key=key("types"),
         placeholder=w("filters.all_types"),
     )
     in_scope = facilities
@@ -258,12 +293,12 @@ def sidebar_filters(
     if types:
         in_scope = in_scope[in_scope["facility_type"].isin(types)]
     names = w.facility_names(facilities).to_dict()
-    options = list(dict.fromkeys([*in_scope["facility_id"], *state[_KEYS["facilities"]]]))
+    options = list(dict.fromkeys([*in_scope["facility_id"], *state[key("facilities")]]))
     chosen_facilities = bar.multiselect(
         w("filters.facility"),
         options,
         format_func=lambda fid: f"{names.get(fid, fid)} · {fid}",
-        key=_KEYS["facilities"],
+        key=key("facilities"),
         placeholder=w("filters.all_facilities"),
     )
     filters = Filters(
@@ -275,6 +310,14 @@ def sidebar_filters(
         tuple(types),
         tuple(chosen_facilities),
     )
+    state[_KEYS["preset"]] = preset
+    if fy is not None:
+        state[_KEYS["fy"]] = fy
+    if preset == "custom":
+        state[_KEYS["range"]] = (start, end)
+    state[_KEYS["districts"]] = list(filters.districts)
+    state[_KEYS["types"]] = list(filters.facility_types)
+    state[_KEYS["facilities"]] = list(filters.facilities)
     _write_query_params(filters)
     return filters
 

@@ -200,10 +200,25 @@ def _figures_text(row: pd.Series) -> str:
     return "\n".join(f"{name}: {value}" for name, value in lines)
 
 
+# With facilities or facility types chosen, a district's figures are those facilities'
+# only: every label of a district says so, never passing them off as the district's.
+if filters.facilities:
+    district_counts = w("map.only_chosen_facilities")
+elif filters.facility_types:
+    district_counts = w(
+        "map.only_facility_types",
+        types="/".join(w.label("facility_type", t) for t in filters.facility_types),
+    )
+else:
+    district_counts = None
+
+
 def _district_kind(row: pd.Series) -> str:
     if not row["in_scope"]:
         return w("map.outside")
     kind = w("map.district_kind", code=row["lgd_code"])
+    if district_counts:
+        kind = f"{kind} · {district_counts}"
     return kind if row["has_data"] else f"{kind} · {w('common.no_data')}"
 
 
@@ -244,7 +259,8 @@ def _figures_table(rows: pd.DataFrame, names: dict[str, pd.Series]) -> pd.DataFr
 
 
 in_scope_rows = district_rows[district_rows["in_scope"]]
-district_table = _figures_table(in_scope_rows, {w("common.district"): in_scope_rows["name"]})
+district_header = w("common.district") + (f" ({district_counts})" if district_counts else "")
+district_table = _figures_table(in_scope_rows, {district_header: in_scope_rows["name"]})
 
 # --- the map ----------------------------------------------------------------------------------
 boundaries = _boundaries(tuple(sorted(district_names)), BOUNDARY_FILE)
@@ -498,8 +514,8 @@ def _show_figures(table: pd.DataFrame, *, what: str, title: str, key: str) -> No
 st.subheader(w("map.figures_header"))
 _show_figures(
     district_table,
-    what="map-figures-by-district",
-    title=w("map.district_table_title"),
+    what="map-figures-by-district" + ("-chosen-facilities" if district_counts else ""),
+    title=w("map.district_table_title") + (f" ({district_counts})" if district_counts else ""),
     key="map_districts",
 )
 with st.expander(w("map.facilities")):

@@ -103,16 +103,19 @@ headlines = [
         filters.end,
         registrations,
         linked,
-    ),
-    registration_headline(
-        w,
-        names.get(largest["facility_id"], largest["facility_id"]),
-        filters.start,
-        filters.end,
-        int(largest["opd_registrations"]),
-        int(largest["abha_linked"]),
-    ),
+    )
 ]
+if int((by_facility["opd_registrations"] > 0).sum()) > 1:  # else it is the scope's own line
+    headlines.append(
+        registration_headline(
+            w,
+            names.get(largest["facility_id"], largest["facility_id"]),
+            filters.start,
+            filters.end,
+            int(largest["opd_registrations"]),
+            int(largest["abha_linked"]),
+        )
+    )
 by_district = with_adoption_rate(data.counts(filters.period, filters.scope, by=["district"]))
 if len(by_district) > 1:
     ranked = by_district.sort_values(["abha_share", "district_lgd"], ascending=[False, True])
@@ -129,10 +132,19 @@ if len(by_district) > 1:
 st.markdown("\n".join(f"- {line}" for line in headlines))
 
 left, right = st.columns([3, 2])
-# --- adoption by district over time -----------------------------------------------------------
+# --- adoption over time, a line per district (per facility when facilities are chosen) --------
+# A line is named for exactly what it counts: a chosen facility's line is not its district's.
 grain = "week" if filters.period.days <= 120 else "month"
-trend = with_adoption_rate(data.counts(filters.period, filters.scope, by=["district"], grain=grain))
-district, when = w("common.district"), w(f"common.{grain}")
+by_unit = "facility" if filters.facilities else "district"
+trend = with_adoption_rate(data.counts(filters.period, filters.scope, by=[by_unit], grain=grain))
+district, when = w(f"common.{by_unit}"), w(f"common.{grain}")
+if filters.facility_types and by_unit == "district":  # the district's facilities of a type
+    district += " · " + "/".join(w.label("facility_type", t) for t in filters.facility_types)
+unit_names = (
+    trend["facility_id"].map(names)
+    if by_unit == "facility"
+    else trend["district_lgd"].map(district_names)
+)
 opd, abha_linked, adoption = (
     w("figure.opd_registrations"),
     w("figure.abha_linked"),
@@ -140,7 +152,7 @@ opd, abha_linked, adoption = (
 )
 drawn = pd.DataFrame(
     {
-        district: trend["district_lgd"].map(district_names),
+        district: unit_names,
         when: pd.to_datetime(trend["period_start"]),
         opd: trend["opd_registrations"],
         abha_linked: trend["abha_linked"],
@@ -148,7 +160,11 @@ drawn = pd.DataFrame(
     }
 )
 date_format = "%d-%m-%Y" if grain == "week" else "%b %Y"
-trend_title = w(f"overview.trend_title.{grain}")
+trend_title = w(
+    f"overview.trend_title.{grain}"
+    if by_unit == "district"
+    else f"overview.trend_title_by_facility.{grain}"
+)
 left.subheader(trend_title)
 show_chart(
     alt.Chart(drawn)
@@ -167,7 +183,7 @@ show_chart(
     )
     .properties(height=300),
     drawn,
-    what="abha-adoption-by-district",
+    what=f"abha-adoption-by-{by_unit}",
     title=trend_title,
     notes=[w("figure.abha_share.definition")],
     key="overview_trend",

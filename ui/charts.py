@@ -7,6 +7,38 @@ import pandas as pd
 
 from i18n import Words
 
+DISTRICT_PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#000000",
+    "#F0E442",
+    "#7F3C8D",
+    "#8C6D31",
+)
+"""Okabe and Ito's colours, told apart with every kind of colour vision, and three more."""
+
+
+def district_colour(lgd_code: int) -> str:
+    """A district's one colour: on every page and export, in both languages, for every
+    role (a collector sees only their own district, in the colour the ministry sees it
+    in). Chosen by the LGD code alone, not by what else is on screen: the last digit of
+    the code, which tells the seven districts of Bastar apart."""
+    return DISTRICT_PALETTE[int(lgd_code) % len(DISTRICT_PALETTE)]
+
+
+def district_colours(lgd_codes, names) -> alt.Scale:  # type: ignore[no-untyped-def]
+    """The colour scale of a chart with a mark per district: ``names`` maps each of
+    ``lgd_codes`` to the name drawn (in the page's language)."""
+    codes = sorted({int(code) for code in lgd_codes})
+    return alt.Scale(
+        domain=[str(names[code]) for code in codes],
+        range=[district_colour(code) for code in codes],
+    )
+
 
 def channel_mix(channels: pd.DataFrame, words: Words, height: int = 300) -> alt.Chart:
     """Share of OPD registrations by channel. ``channels``: channel, opd_registrations.

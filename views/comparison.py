@@ -17,7 +17,7 @@ from metrics.change import period_change, points_change
 from metrics.intervals import funnel_limits, funnel_outliers, level_suffix, wilson_bounds
 from metrics.trend import project_target_month
 from press.files import round_shares
-from ui import data
+from ui import charts, data
 from ui.exports import show_chart, table_downloads
 from ui.filters import facilities_in_scope, scope_caption
 from ui.language import words
@@ -601,7 +601,12 @@ else:
                 axis=adoption_axis,
                 scale=alt.Scale(zero=False),
             ),
-            color=alt.Color(field=field(district), type="nominal", title=district),
+            color=alt.Color(
+                field=field(district),
+                type="nominal",
+                title=district,
+                scale=charts.district_colours(monthly["district_lgd"], district_names),
+            ),
             tooltip=[
                 alt.Tooltip(field=field(district), type="nominal", title=district),
                 alt.Tooltip(field=field(month), type="temporal", title=month, format="%b %Y"),

@@ -172,7 +172,16 @@ show_chart(
     .encode(
         x=alt.X(field=when, type="temporal", title=when, axis=alt.Axis(format=date_format)),
         y=alt.Y(field=adoption, type="quantitative", title=adoption, axis=alt.Axis(format="%")),
-        color=alt.Color(field=district, type="nominal", title=district),
+        color=alt.Color(
+            field=district,
+            type="nominal",
+            title=district,
+            **(
+                {"scale": charts.district_colours(trend["district_lgd"], district_names)}
+                if by_unit == "district"
+                else {}
+            ),
+        ),
         tooltip=[
             alt.Tooltip(field=district, type="nominal", title=district),
             alt.Tooltip(field=when, type="temporal", title=when, format=date_format),

@@ -14,7 +14,7 @@ from i18n.formats import month_name
 from metrics.adoption import with_adoption_rate
 from metrics.periods import fy_of
 from metrics.trend import moving_average, reindex_daily, rolling_rate
-from ui import data
+from ui import charts, data
 from ui.exports import show_chart
 from ui.filters import facilities_in_scope, scope_caption, scope_name
 from ui.language import words
@@ -181,11 +181,15 @@ go_lives = pd.DataFrame(
         go_live_day: go_lives["go_live"].to_numpy(),
     }
 )
-group_scale = (
-    alt.Scale(range=OKABE_ITO)
-    if series["group"].nunique() <= len(OKABE_ITO)
-    else alt.Scale(scheme="viridis")
-)
+if by == "district":  # each district in its one colour (ui.charts.district_colour)
+    district_names = {int(code): name for code, name in w.district_names(districts).items()}
+    drawn_names = set(series["group"])
+    shown_codes = [code for code, name in district_names.items() if name in drawn_names]
+    group_scale = charts.district_colours(shown_codes, district_names)
+elif series["group"].nunique() <= len(OKABE_ITO):
+    group_scale = alt.Scale(range=OKABE_ITO)
+else:
+    group_scale = alt.Scale(scheme="viridis")
 colour = alt.Color(
     field=legend_title,
     type="nominal",

@@ -15,6 +15,7 @@ The app and the command line read the same sources, later ones winning:
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 import tomllib
@@ -136,6 +137,33 @@ def _section(data: Mapping[str, object], *keys: str) -> Mapping[str, object]:
     return node if isinstance(node, Mapping) else {}
 
 
+KNOWN_KEYS: dict[str, tuple[str, ...]] = {
+    "dashboard": (
+        "lookback_days",
+        "boundary_file",
+        "default_language",
+        "small_number_threshold",
+        "statement_timeout_seconds",
+    ),
+    "access": ("require_login", "roles_file", "contact", "audit_log"),
+}
+"""The keys each section of the settings file this module reads may hold (README,
+"Configuration"). Any other key is refused by name, with the nearest known one: a misspelt
+key silently ignored would leave a setting at its default with nobody knowing."""
+
+
+def check_known_keys(secrets: Mapping[str, object]) -> None:
+    """Raise ConfigurationError naming the first unknown key of a section in KNOWN_KEYS."""
+    for section, known in KNOWN_KEYS.items():
+        for key in _section(secrets, section):
+            if key not in known:
+                nearest = difflib.get_close_matches(str(key), known, n=1)
+                hint = f"; did you mean {nearest[0]}?" if nearest else ""
+                raise ConfigurationError(
+                    f"[{section}] has no setting {key!r}{hint} (known: {', '.join(known)})"
+                )
+
+
 def load_settings(
     *,
     db: str | None = None,
@@ -149,6 +177,7 @@ def load_settings(
         "EHOSPITAL_SECRETS_FILE", PROJECT_ROOT / ".streamlit" / "secrets.toml"
     )
     secrets = _read_secrets(Path(secrets_path or default_secrets))
+    check_known_keys(secrets)
     dashboard = _section(secrets, "dashboard")
 
     lookback = dashboard.get("lookback_days", 7)

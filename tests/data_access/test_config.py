@@ -76,3 +76,34 @@ def test_a_boundary_file_can_be_named(tmp_path: Path) -> None:
     secrets.write_text(f'[dashboard]\nboundary_file = "{tmp_path / "absent.fgb"}"\n')
     with pytest.raises(ConfigurationError, match="boundary_file"):
         load_settings(secrets_path=secrets, environ=env)
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "nearest"),
+    [
+        ("[dashboard]\nlookback_day = 3\n", "'lookback_day'", "lookback_days"),
+        ("[dashboard]\ndefault_lang = 'hi'\n", "'default_lang'", "default_language"),
+        ("[access]\nrequire_logins = true\n", "'require_logins'", "require_login"),
+        ("[dashboard]\ncolour = 'blue'\n", "'colour'", None),
+    ],
+)
+def test_a_misspelt_setting_is_refused_by_name(
+    tmp_path: Path, text: str, named: str, nearest: str | None
+) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(text)
+    with pytest.raises(ConfigurationError, match=named) as error:
+        load_settings(secrets_path=secrets, environ={"EHOSPITAL_DATA_DIR": str(tmp_path)})
+    if nearest:
+        assert f"did you mean {nearest}?" in str(error.value)
+    else:
+        assert "did you mean" not in str(error.value)
+
+
+def test_every_known_setting_is_in_the_readme() -> None:
+    from data_access.config import KNOWN_KEYS, PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    for section, keys in KNOWN_KEYS.items():
+        for key in keys:
+            assert key in readme, f"[{section}] {key} is not documented in the README"

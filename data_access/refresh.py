@@ -57,6 +57,7 @@ from data_access.engines import describe
 from data_access.errors import ContractError, RowsUnaccounted
 from data_access.rules import (
     COUNTED,
+    DUPLICATE,
     EARLIEST,
     FLAG_COLUMNS,
     RowWindow,
@@ -66,6 +67,7 @@ from data_access.rules import (
     in_days,
     materialized,
     outside_every_day,
+    raw_day_key,
     readable_timestamp,
 )
 from data_access.source_profile import indexed_columns
@@ -314,12 +316,8 @@ def registry_fingerprint(conn: sa.Connection) -> str:
 
 
 def _raw_day_key(conn: sa.Connection, at: sa.ColumnElement) -> sa.ColumnElement:
-    """What :func:`range_day` needs of a raw registered_at value: its day (PostgreSQL),
-    its first ten characters (SQLite text), NULL (a number sorts before every text in
-    SQLite, a blob after: both outside every day)."""
-    if conn.dialect.name == "sqlite":
-        return sa.case((sa.func.typeof(at) == "text", sa.func.substr(at, 1, 10))).label("day")
-    return sa.case((sa.func.isfinite(at), sa.cast(at, sa.Date))).label("day")
+    """What :func:`range_day` needs of a raw registered_at value (``rules.raw_day_key``)."""
+    return raw_day_key(at).label("day")
 
 
 def grouped_day_counts(conn: sa.Connection, now: datetime) -> dict[date | None, int]:
@@ -339,13 +337,25 @@ def grouped_day_counts(conn: sa.Connection, now: datetime) -> dict[date | None, 
 def days_sharing_ids(
     conn: sa.Connection, ranges: list[tuple[date, date]], now: datetime, id_index: bool = False
 ) -> set[date]:
-    """The days of the other copies of registrations with a row in ``ranges``."""
+    """The days (whose ranges hold them) of the other copies of registrations with a row
+    in ``ranges``, and of the rows without an id when a range has one."""
     days: set[date] = set()
     for first, last in ranges:
         window = RowWindow(first_day=first, last_day=last, id_index=id_index)
         stmt = days_sharing_registration_ids(window, now)
-        days |= {as_date(d) for (d,) in conn.execute(stmt) if d is not None}
+        for (key,) in conn.execute(stmt):
+            day = None if key is None else range_day(key, now.date())
+            if day is not None:
+                days.add(day)
     return days
+
+
+def _days_with_duplicates(conn: sa.Connection) -> set[date]:
+    """The days of the store that hold rows excluded as duplicates."""
+    t = st.quality_excluded
+    day = sa.func.coalesce(t.c.day, t.c.source_day)
+    rows = conn.execute(sa.select(day).where(t.c.kind == DUPLICATE, day.is_not(None)).distinct())
+    return {d for (value,) in rows if (d := as_date(value)) is not None}
 
 
 def _stored_day_counts(conn: sa.Connection) -> dict[date | None, int]:
@@ -1090,6 +1100,15 @@ def refresh(
                 for d in days_sharing_ids(sconn, day_ranges(arrived), now, id_index)
                 if d <= now.date()
             }
+            # A row taken away (fewer rows than before, or a look-back day edited) may have
+            # been the copy kept of a registration whose other copies were duplicates until
+            # now, wherever they lie: the days holding duplicates are read again. (Rows
+            # both added and removed on a day outside the look-back, leaving more than
+            # before, look like additions only: a full refresh sets such a day right.)
+            edited = {d for d in fingerprints if d in kept and d not in unchanged}
+            fewer = {d for d, n in stored.items() if source_counts.get(d, 0) < n}
+            if edited or fewer:
+                days |= {d for d in _days_with_duplicates(wconn) if d <= now.date()}
         # windows no longer than needed to keep every worker busy
         chunk = CHUNK_DAYS if by_ranges else UNINDEXED_CHUNK_DAYS
         ranges = day_ranges(days, max(1, min(chunk, -(-len(days) // WORKERS))))
@@ -1137,7 +1156,10 @@ def refresh(
         _write_reference_tables(wconn, reference.result())
         # every day again when a facility moved to another district (or on a full refresh)
         whole = full or _facility_districts(wconn) != districts_before
-        _write_district_summary(wconn, None if whole else ranges)
+        # the days refreshed, and those before 1900 (the window outside every day, which
+        # every refresh reads again, counts a readable time of 1899 on its day)
+        before_1900 = (date(1, 1, 1), EARLIEST.date() - timedelta(days=1))
+        _write_district_summary(wconn, None if whole else [*ranges, before_1900])
 
         wconn.execute(st.source_day_rows.delete())
         _insert_dicts(

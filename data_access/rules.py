@@ -392,15 +392,7 @@ long period) only own it."""
 
 def _in_window(window: RowWindow, ts: sa.ColumnElement, now_param: sa.BindParameter):
     """The raw rows a window looks at, by their own timestamp (see RowWindow)."""
-    r = opd_registrations
-    if window.invalid:
-        return outside_every_day(r.c.registered_at, now_param.value)
-    conditions = []
-    if window.first_day is not None:
-        conditions.append(r.c.registered_at >= day_start(window.first_day))
-    if window.last_day is not None:
-        conditions.append(r.c.registered_at < day_start(window.last_day + timedelta(days=1)))
-    return sa.and_(*conditions)
+    return _window_condition(window, opd_registrations.c.registered_at, now_param.value)
 
 
 PROBE_MAX_DAYS = 62
@@ -481,24 +473,74 @@ def _ranked(copied: sa.Subquery, columns, now_param: sa.BindParameter) -> sa.Sel
     return sa.select(*(copied.c[c.name] for c in columns), copy_number)
 
 
+class raw_day_key(FunctionElement[str]):
+    """What places a raw registered_at value in a day's range (``refresh.range_day`` reads
+    it): its day on PostgreSQL (NULL for ±infinity), its first ten characters on SQLite
+    when it is text (NULL for a number, which sorts before every text, or a blob, after)."""
+
+    type = sa.Text()
+    inherit_cache = True
+
+
+@compiles(raw_day_key, "sqlite")
+def _raw_day_key_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    (arg,) = element.clauses
+    value = compiler.process(arg, **kw)
+    return f"(CASE WHEN typeof({value}) = 'text' THEN substr({value}, 1, 10) END)"
+
+
+@compiles(raw_day_key)
+def _raw_day_key_default(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    (arg,) = element.clauses
+    value = compiler.process(arg, **kw)
+    return f"(CASE WHEN isfinite({value}) THEN CAST({value} AS DATE) END)"
+
+
 def days_sharing_registration_ids(window: RowWindow, now: datetime) -> sa.Select:
-    """The valid calendar days of every row whose registration_id has several rows, one of
-    them in ``window``.
+    """The raw day keys (:class:`raw_day_key`) of every row whose registration_id has
+    several rows, one of them in ``window``; and of every row without an id when the
+    window has one (rows without an id are all copies of one another).
 
     Which copy of a registration is kept depends on all its copies, so when the window's
-    rows change, the days of the other copies must be classified again too.
+    rows change, the days of the other copies — valid or not — must be classified again.
     """
     r = opd_registrations
     ts = readable_timestamp(r.c.registered_at)
     now_param = sa.bindparam("now", now, type_=sa.DateTime)
-    ids = _ids_with_copies(window, _in_window(window, ts, now_param)).subquery("with_copies")
-    day = calendar_day(ts)
+    in_window = _in_window(window, ts, now_param)
+    ids = _ids_with_copies(window, in_window).subquery("with_copies")
+    here = opd_registrations.alias("window_row")
+    window_has_no_id_row = (
+        sa.select(sa.literal(1))
+        .select_from(here)
+        .where(
+            here.c.registration_id.is_(None), _window_condition(window, here.c.registered_at, now)
+        )
+        .exists()
+    )
+    key = raw_day_key(r.c.registered_at)
     return (
-        sa.select(day.label("day"))
-        .where(r.c.registration_id.in_(sa.select(ids.c.registration_id)))
-        .where(ts.is_not(None), ts <= now_param)
+        sa.select(key.label("day"))
+        .where(
+            sa.or_(
+                r.c.registration_id.in_(sa.select(ids.c.registration_id)),
+                sa.and_(r.c.registration_id.is_(None), window_has_no_id_row),
+            )
+        )
         .distinct()
     )
+
+
+def _window_condition(window: RowWindow, at: sa.ColumnElement, now: datetime):  # type: ignore[no-untyped-def]
+    """``_in_window`` for the raw timestamp column ``at`` of any alias of the table."""
+    if window.invalid:
+        return outside_every_day(at, now)
+    conditions = []
+    if window.first_day is not None:
+        conditions.append(at >= day_start(window.first_day))
+    if window.last_day is not None:
+        conditions.append(at < day_start(window.last_day + timedelta(days=1)))
+    return sa.and_(*conditions)
 
 
 def classified_registrations(

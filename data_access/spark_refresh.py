@@ -207,7 +207,12 @@ def _raw_columns(origin: str) -> list[sa.ColumnElement]:
     r = src.opd_registrations
     readable = readable_timestamp(r.c.registered_at).label(READABLE_AT)
     if origin != "sqlite":
-        return [*r.columns, readable]
+        # PostgreSQL's 'infinity' and '-infinity' overflow Spark's timestamps: read as NULL,
+        # which lies outside every day as they do and is no time as they are not
+        finite = sa.case(
+            (sa.func.isfinite(r.c.registered_at), r.c.registered_at), else_=sa.null()
+        ).label("registered_at")
+        return [finite if c.name == "registered_at" else c for c in r.columns] + [readable]
     kind = sa.func.typeof
     at = sa.case(
         (r.c.registered_at.is_(None), sa.null()),

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from data_access.config import PROJECT_ROOT, sqlite_url
 from data_access.contract import source_metadata
@@ -496,3 +498,21 @@ def two_refreshes(source_url: str, tmp_path: Path, spark, now: datetime, **kwarg
     by_spark = refresh(source, store_engine(stores[1]), now=now, aggregator=aggregator, **kwargs)
     source.dispose()
     return stores, by_sql, by_spark
+
+
+# --- Hypothesis profiles (tests/data_access/test_differential.py) ------------------------------
+_HYPOTHESIS_COMMON = {
+    "deadline": None,  # a refresh of a few rows takes a fraction of a second, or a few on Spark
+    "database": None,  # nothing written into the work tree; a failure prints its example
+    "print_blob": True,  # … and the blob to replay it (@reproduce_failure)
+    "suppress_health_check": [
+        HealthCheck.function_scoped_fixture,  # each example empties what the fixture made
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+}
+hypothesis_settings.register_profile("ci", derandomize=True, max_examples=60, **_HYPOTHESIS_COMMON)
+"""The default: the same examples every run. Tests take a share of max_examples."""
+hypothesis_settings.register_profile("nightly", max_examples=600, **_HYPOTHESIS_COMMON)
+"""Ten times as many, random ones: pytest --hypothesis-profile=nightly."""
+hypothesis_settings.load_profile("ci")

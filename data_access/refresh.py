@@ -335,13 +335,23 @@ def grouped_day_counts(conn: sa.Connection, now: datetime) -> dict[date | None, 
 
 
 def days_sharing_ids(
-    conn: sa.Connection, ranges: list[tuple[date, date]], now: datetime, id_index: bool = False
+    conn: sa.Connection,
+    ranges: list[tuple[date, date]],
+    now: datetime,
+    id_index: bool = False,
+    *,
+    outside_every_day: bool = False,
 ) -> set[date]:
     """The days (whose ranges hold them) of the other copies of registrations with a row
-    in ``ranges``, and of the rows without an id when a range has one."""
+    in ``ranges`` (or, ``outside_every_day``, among the rows outside every day), and of the
+    rows without an id when those have one."""
     days: set[date] = set()
-    for first, last in ranges:
-        window = RowWindow(first_day=first, last_day=last, id_index=id_index)
+    windows = [
+        RowWindow(first_day=first, last_day=last, id_index=id_index) for first, last in ranges
+    ]
+    if outside_every_day:
+        windows.append(RowWindow(invalid=True, id_index=id_index))
+    for window in windows:
         stmt = days_sharing_registration_ids(window, now)
         for (key,) in conn.execute(stmt):
             day = None if key is None else range_day(key, now.date())
@@ -355,7 +365,9 @@ def _days_with_duplicates(conn: sa.Connection) -> set[date]:
     t = st.quality_excluded
     day = sa.func.coalesce(t.c.day, t.c.source_day)
     rows = conn.execute(sa.select(day).where(t.c.kind == DUPLICATE, day.is_not(None)).distinct())
-    return {d for (value,) in rows if (d := as_date(value)) is not None}
+    # a day before 1900 is no day's window: the window outside every day, read by every
+    # refresh, holds its rows
+    return {d for (value,) in rows if (d := as_date(value)) is not None and d >= EARLIEST.date()}
 
 
 def _stored_day_counts(conn: sa.Connection) -> dict[date | None, int]:
@@ -1100,6 +1112,13 @@ def refresh(
                 for d in days_sharing_ids(sconn, day_ranges(arrived), now, id_index)
                 if d <= now.date()
             }
+            if source_counts.get(None, 0) != stored.get(None, 0):
+                # the rows outside every day changed: the days of their copies too
+                days |= {
+                    d
+                    for d in days_sharing_ids(sconn, [], now, id_index, outside_every_day=True)
+                    if d <= now.date()
+                }
             # A row taken away (fewer rows than before, or a look-back day edited) may have
             # been the copy kept of a registration whose other copies were duplicates until
             # now, wherever they lie: the days holding duplicates are read again. (Rows

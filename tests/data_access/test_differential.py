@@ -802,3 +802,23 @@ def test_spark_reads_a_registration_of_year_1(engine_name: str, sources_at: Sour
     proleptic Gregorian calendar both engines use, not shifted by a Julian one."""
     rows = [_row("r1", F1, "2024-04-10 09:00"), _row("r2", F1, "0001-01-01 10:00")]
     check_full_refresh(sources_at, plain_case(engine_name, rows), spark)
+
+
+def test_a_late_copy_from_before_1900_makes_the_copy_of_a_day_a_duplicate(
+    engine_name: str, sources_at: Sources
+) -> None:
+    """A copy of 'c' arrives with a time of year 1: the earliest, so the one kept (of an
+    unknown facility); the copy of 30 March, counted until then, is now a duplicate, though
+    nothing on its day changed and the new copy lies in no day."""
+    rows = [_row("c", F1, "2024-03-30")]
+    later = [_row("c", "", "0001-01-01 08:34:02.777892"), *rows]
+    check_incremental_refresh(sources_at, plain_case(engine_name, rows, later))
+
+
+def test_deleting_a_copy_of_a_registration_of_1899_leaves_it_counted_once(
+    engine_name: str, sources_at: Sources
+) -> None:
+    """Two copies of r1 on 31 December 1899, then one of them deleted: the other is counted
+    once, on its day, by the window of rows outside every day."""
+    rows = [_row("r1", F2, "1899-12-31 10:00")] * 2
+    check_incremental_refresh(sources_at, plain_case(engine_name, rows, rows[:1]))

@@ -11,6 +11,7 @@ dashboard's.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
@@ -24,7 +25,14 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access import queries, source_profile
-from data_access.config import PROJECT_ROOT, Settings, as_url, load_settings
+from data_access.config import (
+    PROJECT_ROOT,
+    Settings,
+    as_url,
+    instance_dir,
+    load_settings,
+    running_from_checkout,
+)
 from data_access.contract import REQUIRED_TABLES, check_contract
 from data_access.engines import describe, source_engine, store_engine
 from data_access.errors import BadFilter, DashboardError, DatabaseUnavailable
@@ -533,11 +541,34 @@ def health(db: str | None, store: str | None, max_age_hours: float, as_json: boo
     return status
 
 
+APP_PACKAGE = "ehospital_app"
+"""The name under which the wheel ships app.py, views/ and .streamlit/config.toml (see
+pyproject.toml): the checkout's files as they are, in a folder of site-packages."""
+
+
+def app_script() -> Path:
+    """The dashboard's app.py: the checkout's when the command runs from one, else the
+    copy installed with the package."""
+    if running_from_checkout():
+        return PROJECT_ROOT / "app.py"
+    try:
+        spec = importlib.util.find_spec(f"{APP_PACKAGE}.app")
+    except ModuleNotFoundError:
+        spec = None
+    if spec is None or spec.origin is None:
+        raise DashboardError(
+            f"the dashboard itself ({APP_PACKAGE}/app.py) is not installed beside the "
+            "command; reinstall the ehospital-dashboard package"
+        )
+    return Path(spec.origin)
+
+
 @cli.command()
 @click.option("--port", type=int, default=8501, show_default=True)
 @db_option
 def serve(port: int, db: str | None) -> None:
     """Start the dashboard; creates the demo database and analytics tables on first use."""
+    app = app_script()
     settings = _settings(db)
     if settings.uses_demo and not settings.demo_path.exists():
         from demo.generator import generate_demo
@@ -559,11 +590,17 @@ def serve(port: int, db: str | None) -> None:
     env = dict(os.environ)
     if db:
         env["REGISTRATIONS_DB_URL"] = settings.source_url
-    args = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py")]
+    # The app runs in the settings' folder (below): paths given relative to here stay right.
+    env["EHOSPITAL_DATA_DIR"] = str(settings.data_dir)
+    if env.get("EHOSPITAL_SECRETS_FILE"):
+        env["EHOSPITAL_SECRETS_FILE"] = str(Path(env["EHOSPITAL_SECRETS_FILE"]).resolve())
+    # Streamlit reads .streamlit/config.toml beside app.py (in the checkout, or the copy the
+    # wheel ships), and secrets.toml from the folder it runs in: the settings' own folder.
+    args = [sys.executable, "-m", "streamlit", "run", str(app)]
     args += ["--server.port", str(port)]
     _say(f"Dashboard on http://localhost:{port}  (Ctrl-C stops it)")
     sys.stdout.flush()
-    os.chdir(PROJECT_ROOT)
+    os.chdir(instance_dir())
     os.execve(sys.executable, args, env)
 
 

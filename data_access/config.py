@@ -6,11 +6,16 @@ The app and the command line read the same sources, later ones winning:
 2. ``.streamlit/secrets.toml`` — Streamlit's ``st.connection`` convention:
    ``[connections.registrations] url = "…"`` for the registration database,
    ``[connections.analytics] url = "…"`` for the analytics store,
-   ``[dashboard]`` for the other settings below;
+   ``[dashboard]`` for the other settings below, and ``[[dashboard.incentive]]`` for each
+   dated period of the Digital Health Incentive rule;
 3. the environment: ``REGISTRATIONS_DB_URL``, ``ANALYTICS_DB_URL`` (and
    ``EHOSPITAL_DATA_DIR`` for the folder of embedded files, ``EHOSPITAL_SECRETS_FILE``
    for another secrets file);
 4. command-line flags (``--db``, ``--store``).
+
+``data/``, ``.streamlit/secrets.toml`` and a relative ``[access] roles_file`` are found in
+the instance folder (:func:`instance_dir`): the checkout when the code runs from one, else
+the working directory. An installed wheel never writes beside its code in site-packages.
 """
 
 from __future__ import annotations
@@ -19,8 +24,9 @@ import difflib
 import hashlib
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -29,7 +35,98 @@ from sqlalchemy.exc import ArgumentError
 from data_access.errors import ConfigurationError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+"""The checkout (app.py, views/, pyproject.toml) when the code runs from one; for an
+installed wheel, the site-packages folder, where nothing may be written."""
 DEMO_DB_NAME = "demo-registrations.sqlite"
+
+
+def running_from_checkout() -> bool:
+    """Whether the packages were imported from the checkout (an editable install, or the
+    tests) rather than from an installed wheel."""
+    return (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "app.py").is_file()
+
+
+def instance_dir() -> Path:
+    """The folder whose ``data/`` and ``.streamlit/secrets.toml`` are the defaults: the
+    checkout, wherever the command is run from; for an installed wheel, the working
+    directory (as Streamlit reads ``.streamlit/secrets.toml`` from it)."""
+    return PROJECT_ROOT if running_from_checkout() else Path.cwd()
+
+
+def _month_start(day: date) -> date:
+    return date(day.year, day.month, 1)
+
+
+@dataclass(frozen=True)
+class IncentivePeriod:
+    """One dated period of the Digital Health Incentive rule (``[[dashboard.incentive]]``):
+    from ``valid_from`` to ``valid_until`` (None: open-ended), Rs ``rupees_per_transaction``
+    for each ABHA-linked transaction above ``monthly_base`` in a month. The rule is monthly:
+    a month partly inside the period is in it (``metrics.incentive`` applies it)."""
+
+    rupees_per_transaction: float
+    monthly_base: int
+    valid_from: date
+    valid_until: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.rupees_per_transaction < 0:
+            raise ValueError(
+                f"rupees_per_transaction cannot be negative, not {self.rupees_per_transaction}"
+            )
+        if self.monthly_base < 0:
+            raise ValueError(f"monthly_base cannot be negative, not {self.monthly_base}")
+        if self.valid_until is not None and self.valid_until < self.valid_from:
+            raise ValueError(
+                f"valid_until {self.valid_until} is before valid_from {self.valid_from}"
+            )
+
+    @property
+    def first_month(self) -> date:
+        return _month_start(self.valid_from)
+
+    @property
+    def last_month(self) -> date | None:
+        """The first day of the period's last month; None when it is open-ended."""
+        return None if self.valid_until is None else _month_start(self.valid_until)
+
+    def covers(self, month: date) -> bool:
+        """Whether the month holding ``month`` overlaps the period (then it is in it whole)."""
+        start = _month_start(month)
+        return start >= self.first_month and (self.last_month is None or start <= self.last_month)
+
+    def describe(self) -> str:
+        end = "open-ended" if self.valid_until is None else self.valid_until.isoformat()
+        return f"{self.valid_from.isoformat()} – {end}"
+
+
+def in_date_order(periods: Iterable[IncentivePeriod]) -> tuple[IncentivePeriod, ...]:
+    """The periods by their start; ValueError when two apply to one month. The rule is
+    monthly, so a period that ends on 15 June and one that starts on 16 June both apply
+    to June: end a period on a month's last day and start the next on the 1st."""
+    ordered = tuple(sorted(periods, key=lambda p: p.valid_from))
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
+        if earlier.last_month is None or earlier.last_month >= later.first_month:
+            month = later.first_month.strftime("%B %Y")
+            raise ValueError(
+                f"the periods {earlier.describe()} and {later.describe()} both apply to "
+                f"{month}: a month has one rule (end a period on a month's last day and "
+                "start the next on the 1st)"
+            )
+    return ordered
+
+
+PUBLIC_INCENTIVE_RULE = (
+    IncentivePeriod(
+        rupees_per_transaction=20.0,
+        monthly_base=100,
+        valid_from=date(2023, 4, 1),
+        valid_until=date(2025, 6, 30),
+    ),
+)
+"""The Digital Health Incentive Scheme as announced (shared/spec/bastar-facts.md): from
+April 2023, Rs 20 per ABHA-linked transaction above a base of 100 a month, extended to 30
+June 2025; its status after that is not public. ``[[dashboard.incentive]]`` replaces it."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +181,9 @@ class Settings:
     """``[access] contact``: whom a signed-in user without a role should ask."""
     audit_log: str | None = None
     """``[access] audit_log``: a file (JSON Lines) or "store"; default data/audit.jsonl."""
+    incentive: tuple[IncentivePeriod, ...] = PUBLIC_INCENTIVE_RULE
+    """``[[dashboard.incentive]]``: the dated periods of the Digital Health Incentive rule,
+    in date order, no two in one month; a month in none is outside the scheme."""
 
     @property
     def login_required(self) -> bool:
@@ -144,6 +244,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
         "default_language",
         "small_number_threshold",
         "statement_timeout_seconds",
+        "incentive",
     ),
     "access": ("require_login", "roles_file", "contact", "audit_log"),
 }
@@ -152,16 +253,86 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
 key silently ignored would leave a setting at its default with nobody knowing."""
 
 
+INCENTIVE_KEYS = ("rupees_per_transaction", "monthly_base", "valid_from", "valid_until")
+"""The keys of each ``[[dashboard.incentive]]`` period (all but valid_until required)."""
+
+
+def _refuse_unknown(where: str, keys: Iterable[object], known: tuple[str, ...]) -> None:
+    for key in keys:
+        if key not in known:
+            nearest = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"; did you mean {nearest[0]}?" if nearest else ""
+            raise ConfigurationError(
+                f"{where} has no setting {key!r}{hint} (known: {', '.join(known)})"
+            )
+
+
 def check_known_keys(secrets: Mapping[str, object]) -> None:
     """Raise ConfigurationError naming the first unknown key of a section in KNOWN_KEYS."""
     for section, known in KNOWN_KEYS.items():
-        for key in _section(secrets, section):
-            if key not in known:
-                nearest = difflib.get_close_matches(str(key), known, n=1)
-                hint = f"; did you mean {nearest[0]}?" if nearest else ""
-                raise ConfigurationError(
-                    f"[{section}] has no setting {key!r}{hint} (known: {', '.join(known)})"
-                )
+        _refuse_unknown(f"[{section}]", _section(secrets, section), known)
+
+
+def _incentive_day(where: str, key: str, value: object) -> date:
+    """A day of a period: a TOML date (2023-04-01) or the same as text."""
+    wrong = f"{where} {key} must be a day such as 2023-04-01, not {value!r}"
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ConfigurationError(wrong) from None
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise ConfigurationError(wrong)
+    return value
+
+
+def _incentive_period(where: str, table: object) -> IncentivePeriod:
+    if not isinstance(table, Mapping):
+        raise ConfigurationError(
+            f"{where} must be a table of {', '.join(INCENTIVE_KEYS)}, not {table!r}"
+        )
+    _refuse_unknown(where, table, INCENTIVE_KEYS)
+    absent = [key for key in INCENTIVE_KEYS[:3] if key not in table]
+    if absent:
+        raise ConfigurationError(f"{where} has no {', '.join(absent)}")
+    rupees, base = table["rupees_per_transaction"], table["monthly_base"]
+    if isinstance(rupees, bool) or not isinstance(rupees, int | float) or rupees < 0:
+        raise ConfigurationError(
+            f"{where} rupees_per_transaction must be a number of rupees ≥ 0, not {rupees!r}"
+        )
+    if isinstance(base, bool) or not isinstance(base, int) or base < 0:
+        raise ConfigurationError(
+            f"{where} monthly_base must be a whole number of transactions ≥ 0, not {base!r}"
+        )
+    valid_from = _incentive_day(where, "valid_from", table["valid_from"])
+    until = table.get("valid_until")
+    valid_until = None if until is None else _incentive_day(where, "valid_until", until)
+    try:
+        return IncentivePeriod(float(rupees), base, valid_from, valid_until)
+    except ValueError as exc:
+        raise ConfigurationError(f"{where}: {exc}") from None
+
+
+def incentive_periods(dashboard: Mapping[str, object]) -> tuple[IncentivePeriod, ...]:
+    """The ``[[dashboard.incentive]]`` periods, checked and in date order; the public rule
+    when the key is absent. An empty list (``incentive = []``) is no period: every month
+    is outside the scheme."""
+    if "incentive" not in dashboard:
+        return PUBLIC_INCENTIVE_RULE
+    tables = dashboard["incentive"]
+    if not isinstance(tables, list):
+        raise ConfigurationError(
+            "[dashboard] incentive must be a list of periods, each a [[dashboard.incentive]] "
+            f"table of {', '.join(INCENTIVE_KEYS)}"
+        )
+    periods = [
+        _incentive_period(f"[[dashboard.incentive]] number {n}", table)
+        for n, table in enumerate(tables, start=1)
+    ]
+    try:
+        return in_date_order(periods)
+    except ValueError as exc:
+        raise ConfigurationError(f"[[dashboard.incentive]]: {exc}") from None
 
 
 def load_settings(
@@ -172,10 +343,9 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     env = os.environ if environ is None else environ
-    data_dir = Path(env.get("EHOSPITAL_DATA_DIR", PROJECT_ROOT / "data")).expanduser().resolve()
-    default_secrets = env.get(
-        "EHOSPITAL_SECRETS_FILE", PROJECT_ROOT / ".streamlit" / "secrets.toml"
-    )
+    home = instance_dir()
+    data_dir = Path(env.get("EHOSPITAL_DATA_DIR") or home / "data").expanduser().resolve()
+    default_secrets = env.get("EHOSPITAL_SECRETS_FILE", home / ".streamlit" / "secrets.toml")
     secrets = _read_secrets(Path(secrets_path or default_secrets))
     check_known_keys(secrets)
     dashboard = _section(secrets, "dashboard")
@@ -215,7 +385,7 @@ def load_settings(
     if roles_file is not None:
         roles_path = Path(str(roles_file)).expanduser()
         if not roles_path.is_absolute():
-            roles_path = PROJECT_ROOT / roles_path
+            roles_path = home / roles_path
         roles_file = str(roles_path)
     demo_url = sqlite_url(data_dir / DEMO_DB_NAME)
     settings = Settings(
@@ -231,6 +401,7 @@ def load_settings(
         require_login=require_login,
         access_contact=str(access.get("contact", "the dashboard administrator")),
         audit_log=str(access["audit_log"]) if access.get("audit_log") else None,
+        incentive=incentive_periods(dashboard),
     )
     source_secret = _section(secrets, "connections", "registrations").get("url")
     store_secret = _section(secrets, "connections", "analytics").get("url")

@@ -6,11 +6,13 @@ the database (password hidden) and what to check.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from data_access.errors import DatabaseUnavailable
 
@@ -48,7 +50,9 @@ def _check_reachable(engine: sa.Engine, what: str) -> sa.Engine:
     return engine
 
 
-def _sqlite_source_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_source_pragmas(
+    dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry
+) -> None:
     cursor = dbapi_connection.cursor()
     # The refresh's GROUP BY and window sorts stay in memory instead of temporary files,
     # and the file is read through the page cache by mmap. Neither writes to the file.
@@ -97,7 +101,9 @@ def source_engine(url: str) -> sa.Engine:
     return _check_reachable(engine, "registration database")
 
 
-def _sqlite_store_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_store_pragmas(
+    dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry
+) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets the dashboard read while a refresh writes in another process.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -112,14 +118,14 @@ def _sqlite_statement_timeout(engine: sa.Engine, seconds: float) -> None:
     for at most as long."""
     deadlines: dict[int, float] = {}
 
-    def on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         key = id(dbapi_connection)
         dbapi_connection.set_progress_handler(
             lambda: time.monotonic() > deadlines.get(key, float("inf")), 10_000
         )
         dbapi_connection.execute(f"PRAGMA busy_timeout={int(seconds * 1000)}")
 
-    def before_execute(_conn, cursor, *_args) -> None:  # type: ignore[no-untyped-def]
+    def before_execute(_conn: sa.Connection, cursor: sqlite3.Cursor, *_args: object) -> None:
         deadlines[id(cursor.connection)] = time.monotonic() + seconds
 
     sa.event.listen(engine, "connect", on_connect)
@@ -143,7 +149,7 @@ def store_engine(url: str, *, statement_timeout: float | None = None) -> sa.Engi
         if statement_timeout is not None:
             _sqlite_statement_timeout(engine, statement_timeout)
     elif parsed.get_backend_name() == "postgresql":
-        options = {"connect_timeout": 10}
+        options: dict[str, int | str] = {"connect_timeout": 10}
         if statement_timeout is not None:
             options["options"] = f"-c statement_timeout={int(statement_timeout * 1000)}"
         engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=options)

@@ -1,5 +1,7 @@
 """Errors a user can act on. Each message names the problem and what to do about it."""
 
+from datetime import date
+
 
 class DashboardError(Exception):
     """A problem worth one plain sentence to the user, never a traceback."""
@@ -39,7 +41,7 @@ class RowsUnaccounted(DashboardError):
     ``days``: each such day (None: the rows outside every day) with the rows in the
     source and the rows the refresh accounted for."""
 
-    def __init__(self, days: dict[object, tuple[int, int]]) -> None:
+    def __init__(self, days: dict[date | None, tuple[int, int]]) -> None:
         shown = sorted(days.items(), key=lambda kv: (kv[0] is None, str(kv[0])))
         listed = "; ".join(
             f"{'rows outside every day' if day is None else day}: {source:,} in the source, "

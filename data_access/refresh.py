@@ -42,12 +42,13 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from data_access import contract as src
@@ -152,8 +153,8 @@ def source_day_counts(
     GROUP BY pass counts every day (:func:`grouped_day_counts`).
     """
     if not by_ranges:
-        counts = grouped_day_counts(conn, now)
-        return {d: n for d, n in counts.items() if since is None or d is None or d >= since}
+        grouped = grouped_day_counts(conn, now)
+        return {d: n for d, n in grouped.items() if since is None or d is None or d >= since}
     r = src.opd_registrations
     at = r.c.registered_at
     oldest = conn.execute(
@@ -244,7 +245,7 @@ _DIGEST_FUNCTION = "ehospital_row_digest"
 
 
 @compiles(_row_digest, "postgresql")
-def _row_digest_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _row_digest_pg(element: _row_digest, compiler: SQLCompiler, **kw: Any) -> str:
     parts = ", ".join(
         f"coalesce(CAST({compiler.process(c, **kw)} AS text), chr(30))" for c in element.clauses
     )
@@ -252,18 +253,27 @@ def _row_digest_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
 
 
 @compiles(_row_digest, "sqlite")
-def _row_digest_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _row_digest_sqlite(element: _row_digest, compiler: SQLCompiler, **kw: Any) -> str:
     return f"{_DIGEST_FUNCTION}({compiler.process(element.clauses, **kw)})"
 
 
 @compiles(_row_digest)
-def _row_digest_default(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _row_digest_default(element: _row_digest, compiler: SQLCompiler, **kw: Any) -> str:
     return "NULL"
 
 
 def _crc_of_row(*values: object) -> int:
     text = "\x1f".join("\x1e" if v is None else str(v) for v in values)
     return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def _driver_connection(conn: sa.Connection) -> Any:
+    """The driver's own connection under ``conn`` (sqlite3's or psycopg's), for what
+    SQLAlchemy does not wrap: a user function, executemany, COPY."""
+    driver = conn.connection.driver_connection
+    if driver is None:  # only once the connection has been closed
+        raise sa.exc.ResourceClosedError("the connection to the database is closed")
+    return driver
 
 
 def day_fingerprints(conn: sa.Connection, days: Iterable[date]) -> dict[date, str]:
@@ -278,7 +288,7 @@ def day_fingerprints(conn: sa.Connection, days: Iterable[date]) -> dict[date, st
     if dialect not in ("sqlite", "postgresql"):
         return {}
     if dialect == "sqlite":
-        conn.connection.driver_connection.create_function(  # type: ignore[union-attr]
+        _driver_connection(conn).create_function(
             _DIGEST_FUNCTION, -1, _crc_of_row, deterministic=True
         )
     wanted = sorted(set(days))
@@ -478,7 +488,7 @@ class WindowAggregates:
 def as_date(value: object) -> date | None:
     """A day as either engine returns it (``date`` or ISO text); None for no day."""
     if value is None or isinstance(value, date):
-        return value  # type: ignore[return-value]
+        return value
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
@@ -697,12 +707,12 @@ def _insert(
             if any(isinstance(row[at], date) for row in rows):
                 rows = [(*row[:at], _iso(row[at]), *row[at + 1 :]) for row in rows]
         placeholders = ", ".join("?" for _ in columns)
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = _driver_connection(conn).cursor()
         cursor.executemany(
             f'INSERT INTO "{table.name}" ({column_list}) VALUES ({placeholders})', rows
         )
     elif dialect == "postgresql":
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = _driver_connection(conn).cursor()
         with cursor.copy(f'COPY "{table.name}" ({column_list}) FROM STDIN') as copy:
             for row in rows:
                 copy.write_row(row)
@@ -987,7 +997,9 @@ def _aggregated(
     threads hand the windows to it."""
     pending: deque[tuple[str, Future[WindowAggregates]]] = deque()
     if aggregator is not None:
-        pool = ThreadPoolExecutor(max_workers=aggregator.workers, thread_name_prefix="engine")
+        pool: Executor = ThreadPoolExecutor(
+            max_workers=aggregator.workers, thread_name_prefix="engine"
+        )
         yield from _in_order(pool, aggregator, windows, now, pending, aggregator.workers)
         return
     pool, work = _pool(source, len(windows), rows)
@@ -1066,10 +1078,9 @@ def refresh(
             or state.get("store_version") != st.STORE_VERSION
         )
         checked = state.get("days_checked_at")
+        last_check = None if checked is None else datetime.fromisoformat(checked)
         every_day = (
-            full
-            or checked is None
-            or now - datetime.fromisoformat(checked) >= timedelta(hours=complete_check_hours)
+            full or last_check is None or now - last_check >= timedelta(hours=complete_check_hours)
         )
         if every_day:
             source_counts = source_day_counts(sconn, now, by_ranges=by_ranges)
@@ -1079,9 +1090,10 @@ def refresh(
             assert previous_now is not None
             since = min(previous_now.date(), now.date()) - timedelta(days=lookback_days + 1)
             stored = _stored_day_counts(wconn)
-            source_counts = {
+            older: dict[date | None, int] = {
                 d: n for d, n in stored.items() if d is not None and d < since
-            } | source_day_counts(sconn, now, since, by_ranges=by_ranges)
+            }
+            source_counts = older | source_day_counts(sconn, now, since, by_ranges=by_ranges)
         # the look-back days' content, to re-read only those that changed in place
         fingerprints = day_fingerprints(sconn, look_back_days(source_counts, now, lookback_days))
         if full:
@@ -1162,7 +1174,7 @@ def refresh(
             fresh |= _accounted_days_in_source(sconn, retried, now, {}, False, by_ranges)
             off = unaccounted_days(fresh, accounted)
             if off:
-                raise RowsUnaccounted(off)  # type: ignore[arg-type]
+                raise RowsUnaccounted(off)
         for day, n in fresh.items():
             if n:
                 source_counts[day] = n
@@ -1185,7 +1197,7 @@ def refresh(
             wconn,
             st.source_day_rows,
             [
-                {"day": d, "rows": n, "fingerprint": fingerprints.get(d)}  # type: ignore[arg-type]
+                {"day": d, "rows": n, "fingerprint": None if d is None else fingerprints.get(d)}
                 for d, n in source_counts.items()
             ],
         )
@@ -1194,7 +1206,7 @@ def refresh(
             {
                 "now": now.isoformat(),
                 "days_checked_at": (
-                    now if every_day else datetime.fromisoformat(checked)
+                    now if every_day or last_check is None else last_check
                 ).isoformat(),
                 "store_version": st.STORE_VERSION,
                 "registry": registry,

@@ -16,13 +16,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from data_access.contract import CHANNELS, GENDERS, VISIT_TYPES, facilities, opd_registrations
-from data_access.spark_sql import READABLE_AT
+from data_access.spark_sql import READABLE_AT, reads_text
 
 # --- statuses of a raw row ---------------------------------------------------------------
 COUNTED = "counted"
@@ -63,7 +65,9 @@ class readable_timestamp(FunctionElement[datetime]):
 
 
 @compiles(readable_timestamp, "sqlite")
-def _readable_timestamp_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _readable_timestamp_sqlite(
+    element: readable_timestamp, compiler: SQLCompiler, **kw: Any
+) -> str:
     # SQLite keeps timestamps as text (or whatever was written). Only the contract's forms
     # are read (docs/contract.md, "Which timestamps are readable"): SQLite's strftime()
     # would also read 'now', Julian day numbers, zone suffixes (moving the day), 24:00
@@ -111,7 +115,7 @@ def sqlite_reading(x: str) -> str:
 
 
 @compiles(readable_timestamp, "spark")
-def _readable_timestamp_spark(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _readable_timestamp_spark(element: readable_timestamp, compiler: SQLCompiler, **kw: Any) -> str:
     # Spark reads the rows with the source engine's own reading beside the raw value
     # (data_access.spark_sql.READABLE_AT), so both engines' readings stay their own.
     (arg,) = element.clauses
@@ -122,7 +126,7 @@ def _readable_timestamp_spark(element, compiler, **kw):  # type: ignore[no-untyp
 
 
 @compiles(readable_timestamp, "postgresql")
-def _readable_timestamp_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _readable_timestamp_pg(element: readable_timestamp, compiler: SQLCompiler, **kw: Any) -> str:
     # a timestamp column holds times, and 'infinity' and '-infinity', which are not
     (arg,) = element.clauses
     value = compiler.process(arg, **kw)
@@ -130,7 +134,9 @@ def _readable_timestamp_pg(element, compiler, **kw):  # type: ignore[no-untyped-
 
 
 @compiles(readable_timestamp)
-def _readable_timestamp_default(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _readable_timestamp_default(
+    element: readable_timestamp, compiler: SQLCompiler, **kw: Any
+) -> str:
     (arg,) = element.clauses
     return compiler.process(arg, **kw)
 
@@ -143,24 +149,24 @@ class calendar_day(FunctionElement[date]):
 
 
 @compiles(calendar_day, "sqlite")
-def _calendar_day_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _calendar_day_sqlite(element: calendar_day, compiler: SQLCompiler, **kw: Any) -> str:
     # of a readable_timestamp: fixed-width text whose first ten characters are its day
     (arg,) = element.clauses
     return f"substr({compiler.process(arg, **kw)}, 1, 10)"
 
 
 @compiles(calendar_day, "spark")
-def _calendar_day_spark(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _calendar_day_spark(element: calendar_day, compiler: SQLCompiler, **kw: Any) -> str:
     (arg,) = element.clauses
     value = compiler.process(arg, **kw)
-    if compiler.dialect.origin == "sqlite":
+    if reads_text(compiler.dialect):
         # SQLite's reading is text 'YYYY-MM-DD HH:MM:SS.SSS'; date() of it is its day
         return f"substring({value}, 1, 10)"
     return f"CAST({value} AS DATE)"
 
 
 @compiles(calendar_day)
-def _calendar_day_default(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _calendar_day_default(element: calendar_day, compiler: SQLCompiler, **kw: Any) -> str:
     (arg,) = element.clauses
     return f"CAST({compiler.process(arg, **kw)} AS DATE)"
 
@@ -173,14 +179,14 @@ class is_fourteen_digits(FunctionElement[bool]):
 
 
 @compiles(is_fourteen_digits, "sqlite")
-def _fourteen_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _fourteen_sqlite(element: is_fourteen_digits, compiler: SQLCompiler, **kw: Any) -> str:
     (arg,) = element.clauses
     value = compiler.process(arg, **kw)
     return f"(length({value}) = 14 AND {value} NOT GLOB '*[^0-9]*')"
 
 
 @compiles(is_fourteen_digits, "spark")
-def _fourteen_spark(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _fourteen_spark(element: is_fourteen_digits, compiler: SQLCompiler, **kw: Any) -> str:
     # Java's '$' also matches before a final line break: the length pins the end instead.
     (arg,) = element.clauses
     value = compiler.process(arg, **kw)
@@ -188,7 +194,7 @@ def _fourteen_spark(element, compiler, **kw):  # type: ignore[no-untyped-def]
 
 
 @compiles(is_fourteen_digits)
-def _fourteen_default(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _fourteen_default(element: is_fourteen_digits, compiler: SQLCompiler, **kw: Any) -> str:
     (arg,) = element.clauses
     return f"({compiler.process(arg, **kw)} ~ '^[0-9]{{14}}$')"
 
@@ -201,13 +207,13 @@ class binary_order(FunctionElement[str]):
 
 
 @compiles(binary_order, "postgresql")
-def _binary_order_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _binary_order_pg(element: binary_order, compiler: SQLCompiler, **kw: Any) -> str:
     (arg,) = element.clauses
     return f'({compiler.process(arg, **kw)} COLLATE "C")'
 
 
 @compiles(binary_order)
-def _binary_order_default(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _binary_order_default(element: binary_order, compiler: SQLCompiler, **kw: Any) -> str:
     (arg,) = element.clauses
     return compiler.process(arg, **kw)
 
@@ -358,8 +364,8 @@ class DayStart(sa.types.TypeDecorator[date]):
             return day.isoformat()
         return datetime.combine(day, time.min)
 
-    def process_literal_param(self, value: date | None, dialect: sa.Dialect) -> object:
-        return self.process_bind_param(value, dialect)
+    # No process_literal_param: a literal (Spark SQL) goes through process_bind_param and
+    # then the dialect's own literal of the String or DateTime it becomes.
 
 
 def day_start(day: date, name: str | None = None) -> sa.BindParameter[date]:
@@ -390,9 +396,11 @@ timestamp inside their range (its ``source_day``); longer ones (``figures --sour
 long period) only own it."""
 
 
-def _in_window(window: RowWindow, ts: sa.ColumnElement, now_param: sa.BindParameter):
+def _in_window(
+    window: RowWindow, ts: sa.ColumnElement[Any], now: datetime
+) -> sa.ColumnElement[bool]:
     """The raw rows a window looks at, by their own timestamp (see RowWindow)."""
-    return _window_condition(window, opd_registrations.c.registered_at, now_param.value)
+    return _window_condition(window, opd_registrations.c.registered_at, now)
 
 
 PROBE_MAX_DAYS = 62
@@ -400,7 +408,9 @@ PROBE_MAX_DAYS = 62
 by probing it row by row; longer ones group the whole index once."""
 
 
-def _ids_with_copies(window: RowWindow, in_window, probe: bool | None = None) -> sa.Select:  # type: ignore[no-untyped-def]
+def _ids_with_copies(
+    window: RowWindow, in_window: sa.ColumnElement[bool] | None, probe: bool | None = None
+) -> sa.Select[Any]:
     """The (non-null) registration_ids of the window's rows that have more than one row.
 
     - With an index on registration_id (``window.id_index``): for a short window, or the
@@ -421,7 +431,7 @@ def _ids_with_copies(window: RowWindow, in_window, probe: bool | None = None) ->
         .group_by(r.c.registration_id)
         .having(sa.func.count() > 1)
     )
-    if window.is_everything or probe is False:
+    if window.is_everything or in_window is None or probe is False:
         return grouped
     other = opd_registrations.alias("other_copy")
     if window.id_index:
@@ -444,7 +454,11 @@ def _ids_with_copies(window: RowWindow, in_window, probe: bool | None = None) ->
     )
 
 
-def _ranked(copied: sa.Subquery, columns, now_param: sa.BindParameter) -> sa.Select:  # type: ignore[no-untyped-def]
+def _ranked(
+    copied: sa.Subquery,
+    columns: Sequence[sa.Column[Any] | sa.Label[Any]],
+    now_param: sa.BindParameter[datetime],
+) -> sa.Select[Any]:
     """The rows of ids with several rows, each with its copy number (1: the copy kept)."""
     valid = sa.and_(copied.c.ts.is_not(None), copied.c.ts <= now_param)
     copy_number = (
@@ -483,14 +497,14 @@ class raw_day_key(FunctionElement[str]):
 
 
 @compiles(raw_day_key, "sqlite")
-def _raw_day_key_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _raw_day_key_sqlite(element: raw_day_key, compiler: SQLCompiler, **kw: Any) -> str:
     (arg,) = element.clauses
     value = compiler.process(arg, **kw)
     return f"(CASE WHEN typeof({value}) = 'text' THEN substr({value}, 1, 10) END)"
 
 
 @compiles(raw_day_key)
-def _raw_day_key_default(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _raw_day_key_default(element: raw_day_key, compiler: SQLCompiler, **kw: Any) -> str:
     (arg,) = element.clauses
     value = compiler.process(arg, **kw)
     return f"(CASE WHEN isfinite({value}) THEN CAST({value} AS DATE) END)"
@@ -506,8 +520,7 @@ def days_sharing_registration_ids(window: RowWindow, now: datetime) -> sa.Select
     """
     r = opd_registrations
     ts = readable_timestamp(r.c.registered_at)
-    now_param = sa.bindparam("now", now, type_=sa.DateTime)
-    in_window = _in_window(window, ts, now_param)
+    in_window = _in_window(window, ts, now)
     ids = _ids_with_copies(window, in_window).subquery("with_copies")
     here = opd_registrations.alias("window_row")
     window_has_no_id_row = (
@@ -531,11 +544,13 @@ def days_sharing_registration_ids(window: RowWindow, now: datetime) -> sa.Select
     )
 
 
-def _window_condition(window: RowWindow, at: sa.ColumnElement, now: datetime):  # type: ignore[no-untyped-def]
+def _window_condition(
+    window: RowWindow, at: sa.ColumnElement[Any], now: datetime
+) -> sa.ColumnElement[bool]:
     """``_in_window`` for the raw timestamp column ``at`` of any alias of the table."""
     if window.invalid:
         return outside_every_day(at, now)
-    conditions = []
+    conditions: list[sa.ColumnElement[bool]] = []
     if window.first_day is not None:
         conditions.append(at >= day_start(window.first_day))
     if window.last_day is not None:
@@ -582,7 +597,7 @@ def classified_registrations(
         cleaned_abha(r.c.abha_number).label("abha"),
         r.c.registered_at.label("raw_at"),
     )
-    in_window = None if window.is_everything else _in_window(window, ts, now_param)
+    in_window = None if window.is_everything else _in_window(window, ts, now)
     with_copies = materialized(
         _ids_with_copies(window, in_window, probe_copies).cte("ids_with_copies")
     )
@@ -739,8 +754,7 @@ def window_source_parts(
         raise ValueError("a refresh reads the source window by window, never all at once")
     r = opd_registrations
     at = r.c.registered_at
-    now_param = sa.bindparam("now", now, type_=sa.DateTime)
-    in_window = _in_window(window, readable_timestamp(at), now_param)
+    in_window = _in_window(window, readable_timestamp(at), now)
     # the complement of the window's own rows (outside_every_day is never NULL: it tests
     # IS NULL itself; a day range is NULL for a NULL timestamp)
     elsewhere = sa.not_(in_window) if window.invalid else sa.or_(at.is_(None), sa.not_(in_window))

@@ -20,8 +20,9 @@ from __future__ import annotations
 import contextlib
 import textwrap
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.schema import CreateIndex
@@ -155,8 +156,8 @@ def _create_index(engine: sa.Engine, relation: str, column: str, name: str) -> s
     """CREATE INDEX for the engine; on PostgreSQL CONCURRENTLY, which does not hold up the
     writers of a live database while it is built."""
     table = sa.Table(relation, sa.MetaData(), sa.Column(column))
-    concurrently = {"postgresql_concurrently": True} if engine.dialect.name == "postgresql" else {}
-    index = sa.Index(name, table.c[column], **concurrently)
+    concurrently = engine.dialect.name == "postgresql"
+    index = sa.Index(name, table.c[column], postgresql_concurrently=concurrently)
     return str(CreateIndex(index).compile(dialect=engine.dialect)).strip()
 
 
@@ -372,7 +373,12 @@ def _postgresql_timestamp_form(value: sa.ColumnElement) -> sa.ColumnElement[str]
     )
 
 
-def _count_by(engine: sa.Engine, relation: str, column: str, form) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _count_by(
+    engine: sa.Engine,
+    relation: str,
+    column: str,
+    form: Callable[[sa.ColumnElement[Any]], sa.ColumnElement[str]],
+) -> dict[str, int]:
     """One grouped query: how many rows of each form."""
     at = sa.table(relation, sa.column(column)).c[column]
     forms = sa.select(form(at).label("form")).subquery("forms")
@@ -393,13 +399,15 @@ def timestamp_forms(engine: sa.Engine) -> list[TimestampForm]:
     name, column_type = column["name"], column["type"]
     dialect = engine.dialect.name
 
+    order: list[tuple[str, bool | None]]
     if dialect == "sqlite":
         counts = _count_by(engine, relation, name, sqlite_timestamp_form)
         order = [(f, True) for f in SQLITE_READABLE_FORMS]
         order += [(f, False) for f in SQLITE_UNREADABLE_FORMS]
     elif dialect == "postgresql" and isinstance(column_type, sa.DateTime):
         counts = _count_by(engine, relation, name, _postgresql_timestamp_form)
-        order = [(f, True) for f in PG_READABLE_FORMS] + [(f, False) for f in PG_UNREADABLE_FORMS]
+        order = [(f, True) for f in PG_READABLE_FORMS]
+        order += [(f, False) for f in PG_UNREADABLE_FORMS]
     else:
         if dialect == "postgresql" and isinstance(column_type, sa.Date):
             label, readable = PG_DATE, True

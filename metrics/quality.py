@@ -13,7 +13,8 @@ SILENT_COLUMNS = ["facility_id", "last_registration", "days_silent", "never_repo
 BELOW_USUAL_COLUMNS = ["facility_id", "recent_mean", "baseline_mean", "ratio"]
 
 
-def _as_date(value: object) -> date | None:
+def _as_date(value: date | str | float | None) -> date | None:
+    """A day from what a column of days may hold: a date or time, ISO text, None or NaN/NaT."""
     if value is None or pd.isna(value):
         return None
     if isinstance(value, datetime | pd.Timestamp):

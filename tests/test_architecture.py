@@ -1,4 +1,4 @@
-"""The layering of pyproject.toml's import-linter contracts, and ruff, run with the tests."""
+"""The layering of pyproject.toml's import-linter contracts, ruff and mypy, run with the tests."""
 
 from __future__ import annotations
 
@@ -18,6 +18,18 @@ def test_import_layers_hold() -> None:
 def test_ruff_finds_nothing() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "."],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_finds_nothing_in_data_access_metrics_and_geo() -> None:
+    # [tool.mypy] in pyproject.toml names the packages and the cache (.mypy_cache), so a
+    # second run only re-reads what changed; an unused "type: ignore" is an error too.
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "-p", "data_access", "-p", "metrics", "-p", "geo"],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,

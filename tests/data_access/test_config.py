@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from data_access.config import load_settings, sqlite_url
+from data_access.config import Settings, load_settings, sqlite_url
 from data_access.errors import ConfigurationError
 
 
@@ -107,3 +108,103 @@ def test_every_known_setting_is_in_the_readme() -> None:
     for section, keys in KNOWN_KEYS.items():
         for key in keys:
             assert key in readme, f"[{section}] {key} is not documented in the README"
+
+
+# --- the Digital Health Incentive rule: dated periods -------------------------------------
+def _settings_with(tmp_path: Path, text: str) -> Settings:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(text, encoding="utf-8")
+    return load_settings(secrets_path=secrets, environ={"EHOSPITAL_DATA_DIR": str(tmp_path)})
+
+
+def test_the_incentive_rule_is_the_public_one_by_default(tmp_path: Path) -> None:
+    from data_access.config import PUBLIC_INCENTIVE_RULE, IncentivePeriod
+
+    assert _settings_with(tmp_path, "[dashboard]\n").incentive == PUBLIC_INCENTIVE_RULE
+    (public,) = PUBLIC_INCENTIVE_RULE
+    assert public == IncentivePeriod(20.0, 100, date(2023, 4, 1), date(2025, 6, 30))
+
+
+def test_incentive_periods_are_read_in_date_order(tmp_path: Path) -> None:
+    from data_access.config import IncentivePeriod
+
+    settings = _settings_with(
+        tmp_path,
+        "[[dashboard.incentive]]\n"
+        "rupees_per_transaction = 25\nmonthly_base = 150\nvalid_from = 2025-09-01\n"
+        "[[dashboard.incentive]]\n"
+        "rupees_per_transaction = 20.0\nmonthly_base = 100\n"
+        'valid_from = 2023-04-01\nvalid_until = "2025-06-30"\n',
+    )
+    assert settings.incentive == (
+        IncentivePeriod(20.0, 100, date(2023, 4, 1), date(2025, 6, 30)),
+        IncentivePeriod(25.0, 150, date(2025, 9, 1), None),
+    )
+
+
+def test_an_empty_list_of_periods_is_no_scheme(tmp_path: Path) -> None:
+    assert _settings_with(tmp_path, "[dashboard]\nincentive = []\n").incentive == ()
+
+
+PERIOD = "[[dashboard.incentive]]\nrupees_per_transaction = 20\nmonthly_base = 100\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        (PERIOD + "valid_from = 2023-04-01\nvalid_until = 2023-03-31\n", "before valid_from"),
+        (
+            "[[dashboard.incentive]]\nrupees_per_transaction = -20\nmonthly_base = 100\n"
+            "valid_from = 2023-04-01\n",
+            "number 1 rupees_per_transaction must be a number of rupees ≥ 0, not -20",
+        ),
+        (
+            "[[dashboard.incentive]]\nrupees_per_transaction = 20\nmonthly_base = -1\n"
+            "valid_from = 2023-04-01\n",
+            "monthly_base must be a whole number",
+        ),
+        (
+            "[[dashboard.incentive]]\nrupees_per_transaction = 20\nmonthly_base = 99.5\n"
+            "valid_from = 2023-04-01\n",
+            "monthly_base must be a whole number",
+        ),
+        (
+            "[[dashboard.incentive]]\nrupees_per_transaction = true\nmonthly_base = 100\n"
+            "valid_from = 2023-04-01\n",
+            "rupees_per_transaction must be a number",
+        ),
+        (PERIOD + 'valid_from = "2023-13-01"\n', "valid_from must be a day such as 2023-04-01"),
+        (PERIOD + "valid_from = 2023-04-01T10:00:00\n", "valid_from must be a day"),
+        (PERIOD + "valid_from = 2023-04-01\nvalid_until = 30\n", "valid_until must be a day"),
+        (PERIOD, r"number 1 has no valid_from"),
+        (
+            PERIOD + "valid_from = 2023-04-01\nvalid_untill = 2025-06-30\n",
+            "did you mean valid_until",
+        ),
+        ("[dashboard.incentive]\nrupees_per_transaction = 20\n", "must be a list of periods"),
+        (
+            PERIOD
+            + "valid_from = 2023-04-01\nvalid_until = 2025-06-15\n"
+            + PERIOD
+            + "valid_from = 2025-06-16\n",
+            r"2023-04-01 – 2025-06-15 and 2025-06-16 – open-ended both apply to June 2025",
+        ),
+        (
+            PERIOD + "valid_from = 2023-04-01\n" + PERIOD + "valid_from = 2025-07-01\n",
+            "overlap|both apply",
+        ),
+    ],
+)
+def test_a_bad_incentive_period_is_refused_by_name(tmp_path: Path, text: str, needle: str) -> None:
+    with pytest.raises(ConfigurationError, match=needle) as error:
+        _settings_with(tmp_path, text)
+    assert "dashboard.incentive" in str(error.value) or "[dashboard] incentive" in str(error.value)
+
+
+def test_every_key_of_an_incentive_period_is_in_the_readme() -> None:
+    from data_access.config import INCENTIVE_KEYS, PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "[[dashboard.incentive]]" in readme
+    for key in INCENTIVE_KEYS:
+        assert key in readme, f"[[dashboard.incentive]] {key} is not documented in the README"

@@ -270,3 +270,66 @@ def test_the_whole_profile_in_hindi_shows_no_english(store_with_staff: str) -> N
     shown = visible_text(at)
     leaked = [p for p in ENGLISH_PHRASES if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", shown)]
     assert leaked == []
+
+
+# --- the incentive rule from the settings --------------------------------------------------------
+def _with_incentive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, periods: str) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(periods, encoding="utf-8")
+    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(secrets))
+
+
+def incentive_row(at) -> list[object]:
+    return at.dataframe[-1].value.iloc[0].tolist()
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_incentive_rule_and_its_words_come_from_the_settings(
+    worked_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # F1 in January 2025: 2 ABHA-linked; at Rs 30 above 1 a month, (2 − 1) × 30 = Rs 30
+    _with_incentive(
+        tmp_path,
+        monkeypatch,
+        "[[dashboard.incentive]]\nrupees_per_transaction = 30\nmonthly_base = 1\n"
+        "valid_from = 2025-01-01\n",
+    )
+    for lang, w in (("en", EN), ("hi", HI)):
+        at = open_page(PAGE, {**JANUARY, "facility": F1, "lang": lang})
+        assert not at.exception, at.exception
+        tiles = {m.label: m.value for m in at.metric}
+        assert tiles[w("facility.estimate_total")] == "₹ 30"
+        rule = w("facility.rule_period_open", rupees="30", base="1", start="01-01-2025")
+        assert any(c.value == w("facility.estimate_note", rule=rule) for c in at.caption)
+        assert incentive_row(at) == [w.month_year(date(2025, 1, 1)), 2, 1, 30, w("common.yes")]
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_a_month_outside_the_scheme_is_shown_so_not_as_zero(
+    worked_store: str,
+    exported: dict[str, pd.DataFrame],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+) -> None:
+    # the scheme ends in December 2024: January 2025 is outside it
+    _with_incentive(
+        tmp_path,
+        monkeypatch,
+        "[[dashboard.incentive]]\nrupees_per_transaction = 20\nmonthly_base = 100\n"
+        "valid_from = 2023-04-01\nvalid_until = 2024-12-31\n",
+    )
+    w = EN if lang == "en" else HI
+    at = open_page(PAGE, {**JANUARY, "facility": F1, "lang": lang})
+    assert not at.exception, at.exception
+    outside = w("facility.outside_scheme")
+    assert {m.label: m.value for m in at.metric}[w("facility.estimate_total")] == outside
+    assert incentive_row(at) == [
+        w.month_year(date(2025, 1, 1)),
+        2,
+        outside,
+        outside,
+        w("common.no"),
+    ]
+    assert exported["profile_incentive"].iloc[0].tolist()[2:4] == [outside, outside]

@@ -51,3 +51,8 @@ def ratio(numerator: float | None, denominator: float | None) -> str:
 
 def verdict(ok: bool | None) -> str:
     return "" if ok is None else ("ok" if ok else "MISSED")
+
+
+def kilobytes(value: float | None) -> str:
+    """Bytes in decimal kilobytes: '1,234 kB' (1 kB = 1,000 bytes, as the page weight goals)."""
+    return "–" if value is None else f"{value / 1000:,.0f} kB"

@@ -8,10 +8,12 @@ into PostgreSQL, refreshes the analytics store from each engine, and prints side
 data sizes, refresh times (full and one new day), the same refresh from a copy of the
 source without the recommended indexes, the key queries from the store and from the
 source, every page's server-side render time cold and warm, the naive pandas baseline for
-the Overview's figures with its peak memory, and the server's resident memory with browser
-sessions open — with the ratios the issue sets as targets. Generated data is kept under
-data/bench/ and in the PostgreSQL databases bench_<scale>[_unindexed][_store], and reused by
-later runs. The figures are also written to data/bench/results-<time>.json.
+the Overview's figures with its peak memory, the server's resident memory with browser
+sessions open, and every page's weight in bytes on the wire (first and repeat visit, straight
+from the server and behind the documented nginx) — with the ratios the issues set as
+targets. Generated data is kept under data/bench/ and in the PostgreSQL databases
+bench_<scale>[_unindexed][_store], and reused by later runs. The figures are also written
+to data/bench/results-<time>.json.
 
 Only counts and timings are printed, never a row.
 """
@@ -23,6 +25,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -32,7 +35,14 @@ if __package__ in (None, ""):  # run as a file: python bench/run.py
 
 import sqlalchemy as sa  # noqa: E402
 
-from bench import data, key_queries, overview_figures, report, server_memory  # noqa: E402
+from bench import (  # noqa: E402
+    data,
+    key_queries,
+    overview_figures,
+    page_weight,
+    report,
+    server_memory,
+)
 from bench.data import ENGINES, Scale  # noqa: E402
 from bench.report import count, megabytes, ratio, seconds, table, verdict  # noqa: E402
 from data_access.config import PROJECT_ROOT  # noqa: E402
@@ -87,6 +97,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     for part in ("queries", "pages", "naive", "server"):
         parser.add_argument(f"--skip-{part}", action="store_true", help=f"leave out the {part}")
+    parser.add_argument(
+        "--skip-page-weight", action="store_true", help="leave out the pages' bytes on the wire"
+    )
     args = parser.parse_args(argv)
     args.scales = sorted((Scale.parse(s) for s in args.scales.split(",")), key=lambda s: s.rows)
     args.engines = [e.strip() for e in args.engines.split(",") if e.strip()]
@@ -647,6 +660,23 @@ class Bench:
             )
         )
 
+    # --- page weight ------------------------------------------------------------------------------
+    def page_weight(self) -> None:
+        """Every page's bytes on the wire, first and repeat visit, direct and behind nginx
+        (bench/page_weight.py), on the server memory test's store."""
+        part = self.section("page_weight")
+        scale, engine = self.args.server_scale, self.engines[0]
+        print(f"Page weight {scale.name} {engine} …", flush=True)
+        with tempfile.TemporaryDirectory(prefix="page-weight-") as folder:
+            measured = page_weight.measure(
+                data.app_environment(scale.store_url(engine)),
+                Path(folder),
+                data.BENCH_DIR / "server.log",
+            )
+        part[f"{scale.name} {engine}"] = measured
+        self.save()
+        print(page_weight.tables(measured))
+
 
 def code_version() -> dict[str, object]:
     """The commit measured, and which of the data layer's files differ from it."""
@@ -720,6 +750,8 @@ def main(argv: list[str] | None = None) -> None:
         bench.naive()
     if not args.skip_server:
         bench.server()
+    if not args.skip_page_weight:
+        bench.page_weight()
     bench.results["seconds"] = time.perf_counter() - started
     bench.save()
     print(f"\nDone in {bench.results['seconds'] / 60:.1f} min; figures in {bench.out}")

@@ -62,15 +62,17 @@ class KitFigure:
         )
 
     def file(self, extension: str) -> bytes:
-        """The bytes of the figure as PNG (2×), SVG, CSV or XLSX."""
+        """The bytes of the figure as PNG (2×), SVG, CSV or XLSX (``press.files``' rule:
+        counts whole, ABHA adoption as a percentage with one decimal; the caption and its
+        notes in the image and above and under the XLSX table, the CSV data only)."""
         if extension == "png":
             return render.figure_png(self.chart, self.caption, self.words.lang, scale=PNG_SCALE)
         if extension == "svg":
             return render.figure_svg(self.chart, self.caption, self.words.lang).encode("utf-8")
         if extension == "csv":
-            return csv_bytes(self.data)
+            return csv_bytes(self.data, lang=self.words.lang)
         if extension == "xlsx":
-            return xlsx_bytes(self.data, self.caption)
+            return xlsx_bytes(self.data, self.caption, lang=self.words.lang)
         raise ValueError(f"unknown format {extension!r}; choose from {', '.join(FORMATS)}")
 
     def headlines_text(self) -> str:

@@ -6,6 +6,7 @@ import io
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from conftest import WORKED_JANUARY
@@ -17,6 +18,7 @@ from data_access.engines import store_engine
 from data_access.queries import Period, Scope, registration_counts
 from i18n import Words
 from press import kit
+from press.files import COUNT_FORMAT, PERCENT_FORMAT
 
 JANUARY = ["--from", "2025-01-01", "--to", "2025-01-31"]
 JANUARY_PERIOD = Period(date(2025, 1, 1), date(2025, 1, 31))
@@ -69,7 +71,7 @@ def test_the_csv_is_the_figures_of_data_access(
         w("common.district"),
         w("figure.opd_registrations"),
         w("figure.abha_linked"),
-        w("figure.abha_share"),
+        w("export.percent_column", name=w("figure.abha_share")),
     ]
     store = store_engine(load_settings(db=worked_source_url).store_url)
     expected = registration_counts(store, JANUARY_PERIOD, Scope(), by=["district"])
@@ -78,9 +80,9 @@ def test_the_csv_is_the_figures_of_data_access(
         shown = table[table[w("common.district")] == names[row.district_lgd]].iloc[0]
         assert shown[w("figure.opd_registrations")] == row.opd_registrations
         assert shown[w("figure.abha_linked")] == row.abha_linked
-        assert shown[w("figure.abha_share")] == pytest.approx(
-            row.abha_linked / row.opd_registrations
-        )
+        # a percentage with one decimal, as the page and the headlines show it
+        share = shown[w("export.percent_column", name=w("figure.abha_share"))]
+        assert f"{share:.1f}%" == w.percent(row.abha_linked / row.opd_registrations)
     # the worked example, counted by hand (tests/conftest.py)
     bastar = table[table[w("common.district")] == "बस्तर"].iloc[0]
     assert bastar[w("figure.opd_registrations")] == WORKED_JANUARY["F1"]["opd_registrations"]
@@ -151,6 +153,15 @@ def test_xlsx_and_headlines(worked_source_url: str, tmp_path: Path, capsys) -> N
     sheet = pd.read_excel(out, header=None)
     assert sheet.iloc[0, 0] == Words("en")("press_kit.chart.facility-league-table")
     assert "Source: NextGen e-Hospital OPD registrations, Bastar" in str(sheet.iloc[2, 0])
+    cells = openpyxl.load_workbook(out).active
+    header = [c.value for c in cells[5]]
+    adoption = cells.cell(row=6, column=header.index("ABHA adoption (%)") + 1)
+    registrations = cells.cell(row=6, column=header.index("OPD registrations") + 1)
+    assert adoption.number_format == PERCENT_FORMAT and isinstance(adoption.value, float)
+    assert adoption.value == round(adoption.value, 3)
+    assert registrations.number_format == COUNT_FORMAT and isinstance(registrations.value, int)
+    notes = [row[0].value for row in cells.iter_rows(min_row=7) if row[0].value]
+    assert Words("en")("press_kit.league_note", n=kit.LEAGUE_SIZE) in notes
     code, out, err = export(
         capsys,
         worked_source_url,

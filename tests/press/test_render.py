@@ -328,3 +328,31 @@ def test_dates_in_the_data_are_drawn_as_dates() -> None:
     rows = next(iter(spec["datasets"].values()))
     assert rows[0]["day"] == "2025-05-01T00:00:00"
     assert "01-05-2025" in svg_texts(render.figure_svg(chart, CAPTION, "en"))
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_the_notes_a_chart_needs_are_drawn_whole_under_it(lang: str) -> None:
+    """The Trends page's notes (a week cut by the period's edges, the dashed go-live lines,
+    the daily dots and averages), long and in Hindi too, are wrapped to the figure's width
+    and every word of them is in the figure, which grows to hold them."""
+    from i18n import Words
+
+    w = Words(lang)
+    notes = (
+        w("trends.note.daily", days=7),
+        w("trends.note.edges.week"),
+        w("trends.note.go_lives", count=w.count(3)),
+    )
+    bare = Caption(CAPTION.title, CAPTION.subtitle, CAPTION.source)
+    with_notes = Caption(CAPTION.title, CAPTION.subtitle, CAPTION.source, notes)
+    svg = render.figure_svg(share_chart(), with_notes, lang)
+    drawn = " ".join(svg_texts(svg))
+    for note in notes:
+        assert note in drawn, note
+    footer = render.figure_spec(share_chart(), with_notes, lang)["vconcat"][0]["title"]
+    assert len(footer["subtitle"]) > len(notes), "the long daily note is wrapped"
+    widest = max(render.text_width(line, render.NOTE_SIZE) for line in footer["subtitle"])
+    assert widest <= render.FIGURE_WIDTH
+    _, height = svg_size(svg)
+    _, bare_height = svg_size(render.figure_svg(share_chart(), bare, lang))
+    assert height > bare_height + len(footer["subtitle"]) * render.NOTE_SIZE

@@ -16,15 +16,22 @@ import streamlit as st
 
 from data_access.errors import DashboardError
 from data_access.store import store_is_built
-from ui import auth, data
+from ui import auth, data, progress
 from ui.filters import sidebar_filters
 from ui.language import language_switch, show_error, words
 from ui.pages import PAGES
 
 STORE_POLL_SECONDS = 15
 
-st.set_page_config(page_title=words()("app.page_title"), page_icon="🏥", layout="wide")
-w = language_switch()
+# A menu item of the app's own keeps the toolbar, with Streamlit's running figure in it,
+# under toolbarMode = "minimal" (ui/progress.py).
+st.set_page_config(
+    page_title=words()("app.page_title"),
+    page_icon="🏥",
+    layout="wide",
+    menu_items={"About": words()("app.about")},
+)
+w = language_switch()  # with the phone rules (ui.layout)
 data.begin_run()
 try:
     grant = auth.gate(w)  # stops here for anyone not signed in or not authorised
@@ -90,7 +97,8 @@ try:
         as_of=as_of, first_day=first_day, districts=data.districts(), facilities=data.facilities()
     )
     auth.page_viewed(navigation.url_path or "overview")
-    navigation.run()
+    with progress.working(w):
+        navigation.run()
 except DashboardError as exc:
     show_error(exc)
 _store_notice(notice)

@@ -30,3 +30,9 @@ def with_adoption_rate(
     denominator = result[registrations].astype("float64")
     result[out] = result[linked].astype("float64") / denominator.where(denominator > 0)
     return result
+
+
+def has_registrations(counts: pd.DataFrame, registrations: str = "opd_registrations") -> bool:
+    """Whether a frame of counts holds any registration: the one test every page makes
+    before drawing figures (no rows, or rows of zeros, are both "no registrations")."""
+    return not counts.empty and int(counts[registrations].sum()) > 0

@@ -1,10 +1,17 @@
-"""Change from the previous period: the arrows on KPI tiles and the biggest movers."""
+"""Change from the previous period: the arrows on KPI tiles, the biggest movers, and the
+figures now beside before that the Overview, the Map and the Comparison all show."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pandas as pd
+
+from metrics.adoption import with_adoption_rate
+
+CHANGE_MIN_REGISTRATIONS = 50
+"""Registrations a unit needs in BOTH periods before its change in adoption is shown: a
+handful of registrations swings the rate by tens of points. One rule for every page."""
 
 
 @dataclass(frozen=True)
@@ -61,3 +68,46 @@ def top_movers(
     rises = known[known[value] > 0].sort_values([value, key], ascending=[False, True])
     falls = known[known[value] < 0].sort_values([value, key], ascending=[True, True])
     return rises.head(n).reset_index(drop=True), falls.head(n).reset_index(drop=True)
+
+
+FIGURES = ("opd_registrations", "abha_linked")
+
+
+def now_and_before(
+    now: pd.DataFrame,
+    before: pd.DataFrame,
+    key: str,
+    *,
+    units: pd.DataFrame | None = None,
+    minimum: int = CHANGE_MIN_REGISTRATIONS,
+) -> pd.DataFrame:
+    """Each unit's counts now and in the previous period, with adoption and its changes.
+
+    ``now`` and ``before`` are counts by ``key`` (``opd_registrations``, ``abha_linked``).
+    ``units`` lists the units to show (at least the column ``key``, with any other columns
+    kept); without it the units are those counted now. A unit missing from a period counts
+    0 there. Columns added: ``abha_share`` and ``abha_share_before`` (NaN without
+    registrations); ``points``, the change of adoption in percentage points, NaN unless
+    the unit has at least ``minimum`` registrations in both periods; ``opd_change`` and
+    ``opd_change_relative``, the change of registrations (relative NaN from 0).
+    """
+    if minimum < 0:
+        raise ValueError(f"minimum must not be negative, not {minimum}")
+    rows = units if units is not None else now[[key]].drop_duplicates()
+    table = rows.merge(now[[key, *FIGURES]], on=key, how="left").merge(
+        before[[key, *FIGURES]], on=key, how="left", suffixes=("", "_before")
+    )
+    counts = [*FIGURES, *(f"{figure}_before" for figure in FIGURES)]
+    table[counts] = table[counts].fillna(0).astype("int64")
+    table = with_adoption_rate(table)
+    table = with_adoption_rate(
+        table, "abha_linked_before", "opd_registrations_before", "abha_share_before"
+    )
+    comparable = (table["opd_registrations"] >= minimum) & (
+        table["opd_registrations_before"] >= minimum
+    )
+    table["points"] = ((table["abha_share"] - table["abha_share_before"]) * 100).where(comparable)
+    table["opd_change"] = table["opd_registrations"] - table["opd_registrations_before"]
+    previous = table["opd_registrations_before"].astype("float64")
+    table["opd_change_relative"] = table["opd_change"] / previous.where(previous > 0)
+    return table

@@ -116,3 +116,16 @@ def previous_period(start: date, end: date) -> tuple[date, date]:
     length = end - start
     previous_end = start - timedelta(days=1)
     return previous_end - length, previous_end
+
+
+def recent_full_months(end: date, months: int) -> tuple[date, date]:
+    """The ``months`` whole calendar months that end on ``end`` or just before it.
+
+    31-07-2025, 6 → 01-02-2025 to 31-07-2025; 15-07-2025, 6 → 01-01-2025 to 30-06-2025.
+    """
+    if months < 1:
+        raise ValueError(f"months must be at least 1, not {months}")
+    last_day = end if (end + timedelta(days=1)).day == 1 else end.replace(day=1) - timedelta(days=1)
+    first = last_day.replace(day=1)
+    index = first.year * 12 + first.month - 1 - (months - 1)
+    return date(index // 12, index % 12 + 1, 1), last_day

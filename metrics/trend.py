@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -107,3 +108,43 @@ def project_target_month(
     if months_ahead > PROJECTION_HORIZON_MONTHS:
         return None
     return _month_start(last_month + months_ahead)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """When a unit's adoption reaches a target at its recent trend.
+
+    ``outcome``: "no_data" (no month with a rate), "too_few" (one month: no trend),
+    "not_at_trend" (flat or falling, or beyond the horizon), "reached" (the latest month
+    meets it already) or "month" (reached in ``month``).
+    """
+
+    outcome: str
+    month: date | None = None
+
+
+def projection(monthly_rates: pd.Series, target: float, recent_months: int = 6) -> Projection:
+    """The outcome of ``project_target_month`` for one unit, with the reason when none."""
+    rates = monthly_rates.dropna()
+    if rates.empty:
+        return Projection("no_data")
+    month = project_target_month(rates, target, recent_months=recent_months)
+    if month is None:
+        return Projection("not_at_trend" if len(rates) > 1 else "too_few")
+    latest = max(pd.Timestamp(day) for day in rates.index)
+    if pd.Timestamp(month) <= latest:
+        return Projection("reached", month)
+    return Projection("month", month)
+
+
+def largest_groups(frame: pd.DataFrame, group: str, value: str, n: int) -> list:
+    """The ``n`` groups with the largest total ``value``, largest first (ties by group).
+
+    A chart of many lines draws these in colour and the rest in grey: 49 coloured lines
+    and a legend cut after a dozen names cannot be read.
+    """
+    if n < 0:
+        raise ValueError(f"n must not be negative, not {n}")
+    totals = frame.groupby(group, sort=False)[value].sum().reset_index()
+    ranked = totals.sort_values([value, group], ascending=[False, True], kind="stable")
+    return list(ranked[group].head(n))

@@ -75,3 +75,26 @@ def channel_mix(channels: pd.DataFrame, words: Words, height: int = 300) -> alt.
         )
         .properties(height=height)
     )
+
+
+AXIS_LABEL_LIMIT = 260
+LEGEND_LABEL_LIMIT = 180
+
+
+def for_screen(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """A chart as every page draws it, on a phone as on a desk.
+
+    Axis labels whole up to ``AXIS_LABEL_LIMIT`` px (Streamlit's theme cuts them near
+    100 px: "Scan & Share QR …", "Obstetrics & Gyna…"); legends under the chart, two
+    entries to a row, so that on a 390 px screen the plot keeps the width (a legend beside
+    it squeezed a weekly chart to 80 px), the plot keeping its height. The chart must not
+    be configured yet.
+    """
+    return (
+        chart.configure_axis(labelLimit=AXIS_LABEL_LIMIT)
+        .configure_legend(orient="bottom", columns=2, labelLimit=LEGEND_LABEL_LIMIT, titleLimit=300)
+        # The chart's height is its plot's: a legend under it adds to the height instead
+        # of taking it from the plot (fitted whole into 300 px, seven districts' legend
+        # left a 50 px plot on a phone).
+        .properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    )

@@ -5,11 +5,15 @@ Every page asks ``words()`` for its strings and formats; nothing else decides th
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from data_access.config import load_settings
 from data_access.errors import DashboardError
 from i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Words
+from ui.layout import narrow_screens
 
 _KEY = "lang"
 PARAM = "lang"
@@ -46,7 +50,9 @@ def words() -> Words:
 def language_switch() -> Words:
     """Draw the switch at the top of the sidebar; return the words of the chosen language."""
     current_language()
-    st.sidebar.radio(
+    # gap=None: the page-language script below sits under the switch without adding space.
+    switch = st.sidebar.container(gap=None)
+    switch.radio(
         Words(st.session_state[_KEY])("app.language"),
         LANGUAGES,
         format_func=LANGUAGE_NAMES.__getitem__,
@@ -54,9 +60,25 @@ def language_switch() -> Words:
         horizontal=True,
         label_visibility="collapsed",
     )
+    _declare_page_language(switch, st.session_state[_KEY])
+    narrow_screens(switch)
     if st.query_params.get(PARAM) != st.session_state[_KEY]:
         st.query_params[PARAM] = st.session_state[_KEY]
     return words()
+
+
+def _declare_page_language(where: DeltaGenerator, lang: str) -> None:
+    """Set ``<html lang>`` to the language in force, so that a screen reader reads Hindi
+    with a Hindi voice and the browser offers no translation of a Hindi page from English.
+
+    Streamlit (seen with 1.67) serves every page as ``<html lang="en">`` and has no option
+    for it (streamlit/streamlit#15726); ``st.html`` runs this script in the page itself (not
+    an iframe): no request, nothing drawn. It runs again whenever the language changes.
+    """
+    where.html(
+        f"<script>document.documentElement.lang = {json.dumps(lang)};</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def show_error(error: Exception) -> None:

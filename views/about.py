@@ -9,11 +9,9 @@ import streamlit as st
 from data_access.engines import describe
 from metrics.definitions import FIGURES, QUALITY_KINDS
 from ui import data
-from ui.language import words
+from ui.frame import open_page
 
-w = words()
-st.header(w("about.header"))
-st.caption(w("about.caption"))
+w = open_page("about").w
 
 settings_state = data.state()
 source = settings_state.get("source", "?")

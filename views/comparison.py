@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 
 import altair as alt
 import numpy as np
@@ -11,16 +10,15 @@ import pandas as pd
 import streamlit as st
 
 from data_access.queries import Period
-from i18n import Words
 from metrics.adoption import adoption_rate, with_adoption_rate
-from metrics.change import period_change, points_change
+from metrics.change import CHANGE_MIN_REGISTRATIONS
 from metrics.intervals import funnel_limits, funnel_outliers, level_suffix, wilson_bounds
-from metrics.trend import project_target_month
-from press.files import round_shares
+from metrics.league import league
+from metrics.periods import recent_full_months
+from metrics.trend import Projection, projection
 from ui import charts, data
 from ui.exports import show_chart, table_downloads
-from ui.filters import facilities_in_scope, scope_caption
-from ui.language import words
+from ui.frame import open_page
 
 TREND_MONTHS = 6
 DEFAULT_TARGET_PERCENT = 60
@@ -34,7 +32,7 @@ ADOPTION_BANDS = (
     (0.3, "#3e4989", "white"),
     (0.4, "#31688e", "white"),
     (0.5, "#26828e", "white"),
-    (0.6, "#1f9e89", "white"),
+    (0.6, "#1f9e89", "black"),  # white on it is 3.3:1, under WCAG AA; black 6.3:1
     (0.7, "#35b779", "black"),
     (0.8, "#6ece58", "black"),
     (0.9, "#b5de2b", "black"),
@@ -43,6 +41,12 @@ ADOPTION_BANDS = (
 VERDICT_COLOURS = {"above": "#0072B2", "within": "#9e9e9e", "below": "#D55E00"}  # Okabe-Ito
 DIVISION_COLOUR = "#d62728"
 DASH = "–"
+PROJECTION_WORDS = {
+    "no_data": "none",
+    "too_few": "too_few",
+    "not_at_trend": "not_at_trend",
+    "reached": "reached",
+}
 
 
 def field(name: str) -> str:
@@ -50,46 +54,20 @@ def field(name: str) -> str:
     return re.sub(r"([\\.\[\]])", r"\\\1", name)
 
 
-def league(
-    rows: pd.DataFrame, key: str, now: pd.DataFrame, before: pd.DataFrame, w: Words
-) -> pd.DataFrame:
-    """Every row of `rows` with its counts now and before, adoption, interval and changes."""
-    figures = ["opd_registrations", "abha_linked"]
-    table = rows.merge(now[[key, *figures]], on=key, how="left").merge(
-        before[[key, *figures]], on=key, how="left", suffixes=("", "_before")
-    )
-    counts = [*figures, *(f"{figure}_before" for figure in figures)]
-    table[counts] = table[counts].fillna(0).astype("int64")
-    table = with_adoption_rate(table)
-    table = with_adoption_rate(
-        table, "abha_linked_before", "opd_registrations_before", "abha_share_before"
-    )
-    bounds = wilson_bounds(table["abha_linked"], table["opd_registrations"])
-    table["low"], table["high"] = bounds["low"], bounds["high"]
+def with_interval_text(table: pd.DataFrame) -> pd.DataFrame:
+    """The league with its 95% interval in words: '41.2% – 43.0%', none without a rate."""
     table["interval"] = [
         None if pd.isna(low) else f"{w.percent(low)} – {w.percent(high)}"
-        for low, high in zip(bounds["low"], bounds["high"], strict=True)
+        for low, high in zip(table["low"], table["high"], strict=True)
     ]
-    table["points"] = pd.to_numeric(
-        [
-            points_change(now_rate, before_rate)
-            for now_rate, before_rate in zip(
-                table["abha_share"], table["abha_share_before"], strict=True
-            )
-        ],
-        errors="coerce",
-    )
-    changes = [
-        period_change(now_count, before_count)
-        for now_count, before_count in zip(
-            table["opd_registrations"], table["opd_registrations_before"], strict=True
-        )
-    ]
-    table["opd_change"] = [change.absolute for change in changes]
-    table["opd_change_relative"] = pd.to_numeric(
-        [change.relative for change in changes], errors="coerce"
-    )
-    return table.sort_values(["abha_share", "opd_registrations"], ascending=False)
+    return table
+
+
+def projection_text(outcome: Projection) -> str:
+    """A projection in words: the month, or why there is none."""
+    if outcome.outcome == "month":
+        return w.month_year(outcome.month)
+    return w(f"comparison.projection.{PROJECTION_WORDS[outcome.outcome]}")
 
 
 def band(share: float) -> str:
@@ -103,38 +81,12 @@ def signed_points(value: float) -> str:
     return DASH if pd.isna(value) else f"{value:+.1f}"
 
 
-def recent_full_months(end: date, months: int) -> Period:
-    """The `months` whole calendar months that end on `end` or just before it."""
-    last_day = end if (end + timedelta(days=1)).day == 1 else end.replace(day=1) - timedelta(days=1)
-    first_day = (pd.Timestamp(last_day.replace(day=1)) - pd.DateOffset(months=months - 1)).date()
-    return Period(first_day, last_day)
-
-
-def projection(rates: pd.Series, target: float, w: Words) -> str:
-    """The month a district's monthly `rates` reach `target` at their trend, in words."""
-    if rates.empty:
-        return w("comparison.projection.none")
-    month = project_target_month(rates, target, recent_months=TREND_MONTHS)
-    if month is None:
-        return w(
-            "comparison.projection.not_at_trend"
-            if len(rates) > 1
-            else "comparison.projection.too_few"
-        )
-    return w("comparison.projection.reached") if month <= max(rates.index) else w.month_year(month)
-
-
-w = words()
-filters = st.session_state["filters"]
-districts, facilities = data.districts(), data.facilities()
-scope_text = scope_caption(filters, districts, facilities, w)
-st.header(w("comparison.header"))
-st.caption(w("comparison.caption", scope=scope_text))
+page = open_page("comparison")
+w, filters = page.w, page.filters
+districts = page.districts
 
 by_district = data.counts(filters.period, filters.scope, by=["district"])
-if by_district.empty or int(by_district["opd_registrations"].sum()) == 0:
-    st.info(w("common.no_registrations_in", scope=scope_text))
-    st.stop()
+page.stop_unless_registrations(by_district)
 before_district = data.counts(filters.previous, filters.scope, by=["district"])
 by_facility = data.counts(filters.period, filters.scope, by=["facility"])
 before_facility = data.counts(filters.previous, filters.scope, by=["facility"])
@@ -144,14 +96,13 @@ division_linked = int(division["abha_linked"].sum())
 division_rate = adoption_rate(division_linked, division_registrations)
 previous_text = w.period(filters.previous.start, filters.previous.end)
 
-in_scope = facilities_in_scope(filters, facilities)
+in_scope = page.in_scope
 shown_districts = districts
 if filters.districts:
     shown_districts = shown_districts[shown_districts["lgd_code"].isin(filters.districts)]
 if filters.facilities or filters.facility_types:
     shown_districts = shown_districts[shown_districts["lgd_code"].isin(in_scope["district_lgd"])]
-district_names = w.district_names(districts)
-facility_names = w.facility_names(facilities)
+district_names, facility_names = page.district_names, page.facility_names
 
 # The names of the columns, axes, tooltips and legends: one word for one thing.
 district, facility, kind, month = (
@@ -179,17 +130,23 @@ definitions = [w(f"figure.{key}.definition") for key in ("abha_share", "opd_regi
 
 
 def show_league(table: pd.DataFrame, names: dict[str, pd.Series], *, what: str, title: str) -> None:
-    """A league table: counts in Indian grouping, adoption shaded in bands, – where none."""
+    """A league table: counts in Indian grouping, adoption shaded in bands, – where none.
+
+    The name first (pinned), then the figures, adoption first, and the other names (type,
+    district) last: on a phone the figures are in view beside the name, not after a scroll.
+    """
+    (name_header, name_column), *other_names = names.items()
     shown = pd.DataFrame(
         {
-            **{header: column.to_numpy() for header, column in names.items()},
+            name_header: name_column.to_numpy(),
+            adoption: table["abha_share"].to_numpy(),
+            points: table["points"].to_numpy(),
             opd: table["opd_registrations"].to_numpy(),
             linked: table["abha_linked"].to_numpy(),
-            adoption: table["abha_share"].to_numpy(),
-            interval: table["interval"].to_numpy(),
-            points: table["points"].to_numpy(),
             opd_change: table["opd_change"].to_numpy(),
             opd_change_relative: table["opd_change_relative"].to_numpy(),
+            interval: table["interval"].to_numpy(),
+            **{header: column.to_numpy() for header, column in other_names},
         }
     )
     styled = shown.style.format(
@@ -208,7 +165,11 @@ def show_league(table: pd.DataFrame, names: dict[str, pd.Series], *, what: str, 
         linked: w("figure.abha_linked.definition"),
         adoption: w("figure.abha_share.definition"),
         interval: w("comparison.help.interval"),
-        points: w("comparison.help.points", previous=previous_text),
+        points: w(
+            "comparison.help.points",
+            previous=previous_text,
+            minimum=w.count(CHANGE_MIN_REGISTRATIONS),
+        ),
         opd_change: w("comparison.help.opd_change", previous=previous_text),
         opd_change_relative: w("comparison.help.opd_change_relative", previous=previous_text),
     }
@@ -217,14 +178,16 @@ def show_league(table: pd.DataFrame, names: dict[str, pd.Series], *, what: str, 
         hide_index=True,
         placeholder=DASH,
         column_config={
-            header: st.column_config.Column(help=text) for header, text in helps.items()
+            name_header: st.column_config.Column(pinned=True, width="medium"),
+            **{header: st.column_config.Column(help=text) for header, text in helps.items()},
         },
     )
     table_downloads(
-        round_shares(round_shares(shown, [adoption, opd_change_relative]), [points], digits=2),
+        shown,
         what=what,
         title=title,
         key=what,
+        notes=[f"{header}: {text}" for header, text in helps.items()],
     )
 
 
@@ -232,12 +195,13 @@ def show_league(table: pd.DataFrame, names: dict[str, pd.Series], *, what: str, 
 bands_note = w("comparison.band_note")
 st.subheader(w("comparison.districts"))
 st.caption(w("comparison.districts_caption", previous=previous_text, bands=bands_note))
-district_league = league(
-    shown_districts[["lgd_code"]].rename(columns={"lgd_code": "district_lgd"}),
-    "district_lgd",
-    by_district,
-    before_district,
-    w,
+district_league = with_interval_text(
+    league(
+        shown_districts[["lgd_code"]].rename(columns={"lgd_code": "district_lgd"}),
+        "district_lgd",
+        by_district,
+        before_district,
+    )
 )
 district_league["district"] = district_league["district_lgd"].map(district_names)
 show_league(
@@ -249,12 +213,13 @@ show_league(
 
 st.subheader(w("comparison.facilities"))
 st.caption(w("comparison.facilities_caption", previous=previous_text, bands=bands_note))
-facility_league = league(
-    in_scope[["facility_id", "facility_type", "district_lgd"]],
-    "facility_id",
-    by_facility,
-    before_facility,
-    w,
+facility_league = with_interval_text(
+    league(
+        in_scope[["facility_id", "facility_type", "district_lgd"]],
+        "facility_id",
+        by_facility,
+        before_facility,
+    )
 )
 facility_league["facility"] = facility_league["facility_id"].map(facility_names)
 facility_league["type"] = [
@@ -371,7 +336,7 @@ show_chart(
     pd.concat([ranked_drawn, division_row], ignore_index=True),
     what="abha-adoption-by-district-ranked",
     title=ranked_title,
-    notes=definitions,
+    notes=[*definitions, w("comparison.ranked_caption", rate=w.percent(division_rate))],
     key="comparison_ranked",
 )
 
@@ -502,7 +467,7 @@ else:
         points_drawn,
         what="facility-funnel-plot",
         title=funnel_title,
-        notes=definitions,
+        notes=[*definitions, w("comparison.funnel_caption", rate=w.percent(division_rate))],
         key="comparison_funnel",
     )
     tally = verdicts.value_counts()
@@ -527,7 +492,7 @@ target_percent = st.columns([1, 3])[0].number_input(
     key="comparison_target",
 )
 target = target_percent / 100
-recent = recent_full_months(filters.end, TREND_MONTHS)
+recent = Period(*recent_full_months(filters.end, TREND_MONTHS))
 recent_text = f"{w.month_year(recent.start)} – {w.month_year(recent.end)}"
 monthly = with_adoption_rate(data.counts(recent, filters.scope, by=["district"], grain="month"))
 st.caption(
@@ -552,7 +517,9 @@ projections = pd.DataFrame(
         district: shown_districts["lgd_code"].map(district_names).to_numpy(),
         latest: shown_districts["lgd_code"].map(latest_rate).to_numpy(dtype="float64"),
         reaches: [
-            projection(rates_by_district.get(lgd, no_rates), target, w)
+            projection_text(
+                projection(rates_by_district.get(lgd, no_rates), target, recent_months=TREND_MONTHS)
+            )
             for lgd in shown_districts["lgd_code"]
         ],
     }
@@ -566,8 +533,8 @@ left.dataframe(
 )
 with left:
     table_downloads(
-        round_shares(projections, [latest]),
-        what="target-projection",
+        projections,
+        what=f"target-projection-{target_percent}-percent",
         title=w("comparison.projection_table_title", target=target_percent),
         key="comparison_projection",
     )
@@ -629,7 +596,7 @@ else:
     show_chart(
         alt.layer(trend_lines, target_rule).properties(height=300, title=trend_title),
         trend_drawn,
-        what="monthly-abha-adoption-and-target",
+        what=f"monthly-abha-adoption-and-target-{target_percent}-percent",
         title=trend_title,
         notes=definitions[:1],
         key="comparison_trend",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -12,21 +12,17 @@ from metrics.definitions import QUALITY_KINDS
 from metrics.quality import below_usual, reconcile, silent_facilities
 from ui import data
 from ui.exports import show_table
-from ui.filters import facilities_in_scope, scope_caption
-from ui.language import words
+from ui.frame import open_page
 
-w = words()
-filters = st.session_state["filters"]
-districts, facilities = data.districts(), data.facilities()
+page = open_page("data_quality")
+w, filters = page.w, page.filters
 first_day, as_of = data.data_span()
-st.header(w("data_quality.header"))
-st.caption(w("data_quality.caption", scope=scope_caption(filters, districts, facilities, w)))
-
-in_scope = facilities_in_scope(filters, facilities)
-names = w.facility_names(facilities)
+in_scope = page.in_scope
+names = page.facility_names
 facility, hfr_id = w("common.facility"), w("common.hfr_id")
 last_registration = w("data_quality.last_registration")
 day_format = "DD-MM-YYYY"
+DASH = "–"
 
 # --- silent and quiet facilities ------------------------------------------------------------
 silent_days = st.slider(w("data_quality.silent_days"), 1, 60, 3, key="dq_silent_days")
@@ -54,13 +50,14 @@ else:
                 days_silent: silent["days_silent"],
             }
         ),
-        what="silent-facilities",
+        what=f"facilities-silent-{silent_days}-days-or-more",
         title=silent_title,
         key="dq_silent",
         where=left,
         column_config={
             last_registration: st.column_config.DateColumn(format=day_format),
         },
+        placeholder=w("common.never"),  # only a facility that never registered has none
     )
 quiet_title = w("data_quality.quiet_title")
 right.subheader(quiet_title)
@@ -87,6 +84,7 @@ else:
         title=quiet_title,
         key="dq_quiet",
         where=right,
+        notes=[w("data_quality.quiet_caption")],
         column_config={
             recent_mean: st.column_config.NumberColumn(format="%.1f"),
             baseline_mean: st.column_config.NumberColumn(format="%.1f"),
@@ -115,7 +113,9 @@ show_table(
             w("common.facility_type"): [
                 w.label("facility_type", t) for t in fresh["facility_type"]
             ],
-            go_live: fresh["ehospital_go_live"],
+            go_live: [
+                w.day(day) if isinstance(day, date) else DASH for day in fresh["ehospital_go_live"]
+            ],
             last_registration: fresh["last_registration"],
             days_since: fresh["days_since"].astype("Int64"),
         }
@@ -124,9 +124,9 @@ show_table(
     title=freshness_title,
     key="dq_freshness",
     column_config={
-        go_live: st.column_config.DateColumn(format=day_format),
         last_registration: st.column_config.DateColumn(format=day_format),
     },
+    placeholder=w("common.never"),  # no last registration, no days since: never registered
 )
 
 # --- counting-rule problems ---------------------------------------------------------------------
@@ -144,7 +144,7 @@ for i, kind in enumerate(QUALITY_KINDS):
     )
 per_facility = data.data_quality(filters.period, by_facility=True)
 per_facility["facility_id"] = per_facility["facility_id"].fillna(w("data_quality.none_recorded"))
-known = set(facilities["facility_id"])
+known = set(page.facilities["facility_id"])
 if filters.scope.districts or filters.scope.facilities or filters.scope.facility_types:
     in_ids = set(in_scope["facility_id"])
     per_facility = per_facility[

@@ -8,34 +8,33 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_access.config import load_settings
+from data_access.config import IncentivePeriod, load_settings
 from data_access.contract import GENDERS
 from data_access.queries import Scope
 from data_access.rules import AGE_BAND_LABELS, UNKNOWN
 from metrics.adoption import adoption_rate, with_adoption_rate
+from metrics.facilities import profile_order
 from metrics.incentive import IncentiveRule, incentive_estimate
 from press.files import suppress_small_counts
 from ui import charts, data
-from ui.exports import show_chart, show_table, table_downloads
-from ui.filters import facilities_in_scope, period_name
-from ui.language import words
+from ui.exports import exports_of_facility, show_chart, show_table, table_downloads
+from ui.frame import open_page
 
 BREAKDOWN_ORDER = {"gender": (*GENDERS, UNKNOWN), "age_band": AGE_BAND_LABELS}
 
-w = words()
-filters = st.session_state["filters"]
-districts, facilities = data.districts(), data.facilities()
+page = open_page("facility", caption=False)
+w, filters, facilities = page.w, page.filters, page.facilities
 _, as_of = data.data_span()
-st.header(w("facility.header"))
 
-candidates = facilities_in_scope(filters, facilities) if filters.districts else facilities
-candidates = candidates.sort_values(["district_lgd", "facility_type", "name_en"])
+candidates = page.in_scope if filters.districts else facilities
+candidates = profile_order(candidates)
 if candidates.empty:
     st.info(w("facility.none_in_districts"))
     st.stop()
-names = w.facility_names(facilities)
+names = page.facility_names
 labels = {f: f"{names.get(f, f)} · {f}" for f in candidates["facility_id"]}
 ids = list(labels)
+# The facility chosen in the filters, else the scope's largest: its district hospital.
 preferred = next((f for f in filters.facilities if f in labels), ids[0])
 if st.session_state.get("profile_facility") not in labels:
     st.session_state["profile_facility"] = preferred
@@ -44,9 +43,10 @@ facility_id = st.selectbox(
 )
 facility = facilities.set_index("facility_id").loc[facility_id]
 facility_name = names.get(facility_id, facility_id)
-district_name = w.district_names(districts).get(facility["district_lgd"], "–")
+district_name = page.district_names.get(int(facility["district_lgd"]), "–")
 scope = Scope.of(facilities=[facility_id])
-st.caption(w("facility.caption", facility=facility_name, period=period_name(filters, w)))
+exports_of_facility(facility_id)
+st.caption(w("facility.caption", facility=facility_name, period=page.period_text))
 
 # --- facts -------------------------------------------------------------------------------------
 last_days = data.last_registration_days(scope)
@@ -56,14 +56,17 @@ go_live, block = facility["ehospital_go_live"], facility["block"]
 
 
 def _days_before_as_of(days: int) -> str:
+    if days == 0:
+        return w("facility.on_as_of_day")
     if days == 1:
         return w("facility.one_day_before_as_of")
     return w("facility.days_before_as_of", days=w.count(days))
 
 
-last_shown = w.day(last)
-if last is not None:
-    last_shown += f" ({_days_before_as_of((as_of - last).days)})"
+if last is None:
+    last_shown = w("common.never")
+else:
+    last_shown = f"{w.day(last)} ({_days_before_as_of((as_of - last).days)})"
 
 
 def _facts(*lines: tuple[str, str]) -> str:
@@ -75,7 +78,10 @@ left.markdown(
     _facts(
         ("common.facility_type", w.label("facility_type", facility["facility_type"])),
         ("common.district", district_name),
-        ("common.block", block if isinstance(block, str) and block.strip() else "–"),
+        (
+            "common.block",
+            w.label("block", block.strip()) if isinstance(block, str) and block.strip() else "–",
+        ),
         ("common.hfr_id", facility_id),
     )
 )
@@ -301,27 +307,27 @@ show_chart(
 # --- incentive estimate ------------------------------------------------------------------------
 incentive_title = w("facility.incentive_title")
 st.subheader(incentive_title)
-with st.expander(w("facility.rule")):
-    rupees = st.number_input(w("facility.rupees"), 0.0, 1000.0, 20.0, 5.0, key="profile_rupees")
-    base_count = st.number_input(w("facility.base"), 0, 100_000, 100, 10, key="profile_base")
-    until = st.date_input(
-        w("facility.valid_until"), date(2025, 6, 30), format="DD-MM-YYYY", key="profile_until"
-    )
-rule = IncentiveRule(rupees_per_transaction=rupees, monthly_base=int(base_count), valid_until=until)
+rule = IncentiveRule(load_settings().incentive)
 monthly = data.counts(filters.period, scope, grain="month").set_index("period_start")["abha_linked"]
 estimate = incentive_estimate(monthly, rule)
-in_scheme = estimate[estimate["in_scheme"]]
-total = float(in_scheme["estimate_rupees"].sum())
-st.metric(w("facility.estimate_total"), w("facility.rupees_value", amount=w.count(round(total))))
-st.caption(
-    w(
-        "facility.estimate_note",
-        rupees=f"{rupees:g}",
-        base=w.count(base_count),
-        start=w.day(rule.valid_from),
-        end=w.day(rule.valid_until),
-    )
-)
+outside = w("facility.outside_scheme")
+total = round(float(estimate["estimate_rupees"].sum()))
+shown_total = w("facility.rupees_value", amount=w.count(total))
+st.metric(w("facility.estimate_total"), shown_total if estimate["in_scheme"].any() else outside)
+
+
+def _rule_period(period: IncentivePeriod) -> str:
+    rupees, base = f"{period.rupees_per_transaction:g}", w.count(period.monthly_base)
+    start = w.day(period.valid_from)
+    if period.valid_until is None:
+        return w("facility.rule_period_open", rupees=rupees, base=base, start=start)
+    end = w.day(period.valid_until)
+    return w("facility.rule_period", rupees=rupees, base=base, start=start, end=end)
+
+
+rule_text = "; ".join(map(_rule_period, rule.periods)) or w("facility.rule_none")
+estimate_note = w("facility.estimate_note", rule=rule_text)
+st.caption(estimate_note)
 month, above_base, rupees_estimate = (
     w("common.month"),
     w("facility.above_base"),
@@ -333,8 +339,10 @@ show_table(
         {
             month: months.map(w.month_year).to_numpy(),
             abha_linked: estimate["abha_linked"].astype("int64").to_numpy(),
-            above_base: estimate["eligible"].astype("int64").to_numpy(),
-            rupees_estimate: estimate["estimate_rupees"].round().astype("int64").to_numpy(),
+            above_base: [outside if pd.isna(n) else int(n) for n in estimate["eligible"]],
+            rupees_estimate: [
+                outside if pd.isna(r) else round(r) for r in estimate["estimate_rupees"]
+            ],
             w("facility.in_scheme"): [
                 w("common.yes") if inside else w("common.no") for inside in estimate["in_scheme"]
             ],
@@ -343,8 +351,11 @@ show_table(
     what="digital-health-incentive-estimate",
     title=incentive_title,
     key="profile_incentive",
+    notes=[estimate_note],
     column_config={
         column: st.column_config.NumberColumn(format="localized")
         for column in (abha_linked, above_base, rupees_estimate)
+        # a month outside the scheme has words, not a number, in the estimate's columns
+        if column == abha_linked or estimate["in_scheme"].all()
     },
 )

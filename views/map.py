@@ -12,14 +12,12 @@ import streamlit as st
 from data_access.config import load_settings
 from geo import boundaries as geo_boundaries
 from geo import layers
-from metrics.adoption import with_adoption_rate
-from metrics.change import points_change
-from press.files import round_shares
+from metrics.change import CHANGE_MIN_REGISTRATIONS, now_and_before
 from press.maps import choropleth
-from ui import data
+from ui import data, progress
 from ui.exports import chart_downloads, table_downloads
-from ui.filters import facilities_in_scope, narrow_to, scope_caption
-from ui.language import words
+from ui.filters import narrow_to
+from ui.frame import open_page
 
 MAP_KEY, NARROW_KEY, REQUEST_KEY, METRIC_KEY = (
     "map_select",
@@ -30,8 +28,11 @@ MAP_KEY, NARROW_KEY, REQUEST_KEY, METRIC_KEY = (
 GENERATION_KEY = "map_generation"
 # Layer ids (and the keys of a click's selection): codes, so no English word is in a Hindi page.
 DISTRICT_LAYER, FACILITY_LAYER = "lgd", "hfr"
-MAP_WIDTH_PX, MAP_HEIGHT_PX = 820, 640
-CHANGE_MIN_REGISTRATIONS = 50
+MAP_HEIGHT_PX = 640
+# The map is fitted to the width of a phone (the division is taller than wide, so on a
+# desk its height decides the zoom all the same: 6.7 instead of 7.0 for Bastar division);
+# fitted to 820 px, a 390 px screen lost the east of the division.
+MAP_FIT_WIDTH_PX = 360
 METRICS = ("adoption", "volume", "change")
 # The tooltip template's fields, HTML-escaped in the layers' data (names are text).
 TOOLTIP_FIELDS = ("name", "kind", "figures")
@@ -81,62 +82,23 @@ BOUNDARY_FILE = load_settings().boundary_file
 if REQUEST_KEY in st.session_state:
     narrow_to(**st.session_state.pop(REQUEST_KEY))
 
-w = words()
-filters = st.session_state["filters"]
-districts, facilities = data.districts(), data.facilities()
-scope_text = scope_caption(filters, districts, facilities, w)
-st.header(w("map.header"))
-st.caption(w("map.caption", scope=scope_text))
+page = open_page("map")
+w, filters = page.w, page.filters
 
 by_district = data.counts(filters.period, filters.scope, by=["district"])
-if by_district.empty or int(by_district["opd_registrations"].sum()) == 0:
-    st.info(w("common.no_registrations_in", scope=scope_text))
-    st.stop()
+page.stop_unless_registrations(by_district)
 
-
-def _with_change(now: pd.DataFrame, before: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Counts with their adoption rate and its change in points from the previous period."""
-    previous = with_adoption_rate(before)[[key, "opd_registrations", "abha_share"]]
-    merged = with_adoption_rate(now).merge(
-        previous.rename(
-            columns={"opd_registrations": "registrations_before", "abha_share": "share_before"}
-        ),
-        on=key,
-        how="left",
-    )
-    comparable = (merged["opd_registrations"] >= CHANGE_MIN_REGISTRATIONS) & (
-        merged["registrations_before"] >= CHANGE_MIN_REGISTRATIONS
-    )
-    merged["change_pp"] = pd.to_numeric(
-        pd.Series(
-            [
-                points_change(now_share, before_share) if ok else None
-                for now_share, before_share, ok in zip(
-                    merged["abha_share"], merged["share_before"], comparable, strict=True
-                )
-            ],
-            index=merged.index,
-            dtype="object",
-        ),
-        errors="coerce",
-    )
-    return merged
-
-
-district_figures = _with_change(
+district_figures = now_and_before(
     by_district, data.counts(filters.previous, filters.scope, by=["district"]), "district_lgd"
 )
-facility_figures = _with_change(
+facility_figures = now_and_before(
     data.counts(filters.period, filters.scope, by=["facility"]),
     data.counts(filters.previous, filters.scope, by=["facility"]),
     "facility_id",
 )
 
-district_names = {int(code): name for code, name in w.district_names(districts).items()}
-facility_names = w.facility_names(facilities)
-shown_facilities = facilities_in_scope(filters, facilities).merge(
-    facility_figures, on="facility_id", how="left"
-)
+district_names, facility_names = page.district_names, page.facility_names
+shown_facilities = page.in_scope.merge(facility_figures, on="facility_id", how="left")
 shown_facilities["name"] = shown_facilities["facility_id"].map(facility_names)
 if filters.facilities:
     scope_codes = sorted({int(code) for code in shown_facilities["district_lgd"]})
@@ -155,7 +117,7 @@ metric = st.radio(
 )
 metric_name = w(f"map.metric.{metric}")
 map_title = w(f"map.title.{metric}")
-value_column = {"adoption": "abha_share", "volume": "opd_registrations", "change": "change_pp"}[
+value_column = {"adoption": "abha_share", "volume": "opd_registrations", "change": "points"}[
     metric
 ]
 district_rows = pd.DataFrame({"lgd_code": sorted(district_names)}).merge(
@@ -190,7 +152,7 @@ def _figures_text(row: pd.Series) -> str:
     if registrations == 0:
         return w("map.no_registrations")
     share = None if pd.isna(row["abha_share"]) else float(row["abha_share"])
-    change = None if pd.isna(row["change_pp"]) else float(row["change_pp"])
+    change = None if pd.isna(row["points"]) else float(row["points"])
     lines = [
         (w("figure.opd_registrations"), w.count(registrations)),
         (w("figure.abha_linked"), w.count(row["abha_linked"])),
@@ -253,7 +215,7 @@ def _figures_table(rows: pd.DataFrame, names: dict[str, pd.Series]) -> pd.DataFr
             opd: rows["opd_registrations"].fillna(0).astype("int64").to_numpy(),
             linked: rows["abha_linked"].fillna(0).astype("int64").to_numpy(),
             adoption: rows["abha_share"].to_numpy(),
-            change: rows["change_pp"].to_numpy(),
+            change: rows["points"].to_numpy(),
         }
     )
 
@@ -386,7 +348,7 @@ else:
             *_district_labels(),
         ],
         initial_view_state=pdk.ViewState(
-            **layers.view_state_for(bounds, MAP_WIDTH_PX, MAP_HEIGHT_PX)
+            **layers.view_state_for(bounds, MAP_FIT_WIDTH_PX, MAP_HEIGHT_PX)
         ),
         map_provider=None,
         tooltip=TOOLTIP,
@@ -394,18 +356,13 @@ else:
     # A new key after each click: the narrowed map starts without a selection.
     map_key = f"{MAP_KEY}_{st.session_state.get(GENERATION_KEY, 0)}"
     with map_column:
-        st.pydeck_chart(
-            deck,
-            height=MAP_HEIGHT_PX,
-            on_select=partial(_request_from_map, map_key),
-            selection_mode="single-object",
-            key=map_key,
-            alt=w("map.alt", title=map_title, scope=scope_text),
-        )
-        # The same map drawn without WebGL (Altair geoshape), for print: PNG, SVG and its CSV.
+        map_place = progress.place_for_last(map_key, MAP_HEIGHT_PX, w("map.drawing"))
+        # The same map drawn without WebGL (Altair geoshape), for print: PNG, SVG and its CSV;
+        # made when the PNG or SVG is asked for, not at every run.
         static_rows = district_rows[district_rows["in_scope"]]
         chart_downloads(
-            choropleth(
+            partial(
+                choropleth,
                 scope_boundaries if not scope_boundaries.empty else boundaries,
                 static_rows[["lgd_code", "name", value_column]],
                 value_column=value_column,
@@ -419,6 +376,8 @@ else:
             title=map_title,
             notes=[w("figure.abha_share") + ": " + w("figure.abha_share.definition")]
             if metric == "adoption"
+            else [w("map.change_note", minimum=w.count(CHANGE_MIN_REGISTRATIONS))]
+            if metric == "change"
             else [],
             key="map_static",
         )
@@ -504,7 +463,7 @@ def _show_figures(table: pd.DataFrame, *, what: str, title: str, key: str) -> No
     )
     st.dataframe(styled, hide_index=True, placeholder="–", key=f"{key}_table")
     table_downloads(
-        round_shares(round_shares(table, [adoption]), [change], digits=2),
+        table,
         what=what,
         title=title,
         key=key,
@@ -535,4 +494,18 @@ with st.expander(w("map.facilities")):
         what="map-figures-by-facility",
         title=w("map.facility_table_title"),
         key="map_facilities",
+    )
+
+
+# --- the map, drawn last ------------------------------------------------------------------------
+# deck.gl's first frame holds a browser without a usable GPU for seconds: drawn last, the map
+# comes after the rest of the page, in the place kept for it (docs/performance.md).
+if bounds is not None:
+    map_place.pydeck_chart(
+        deck,
+        height=MAP_HEIGHT_PX,
+        on_select=partial(_request_from_map, map_key),
+        selection_mode="single-object",
+        key=map_key,
+        alt=w("map.alt", title=map_title, scope=page.scope_text),
     )

@@ -8,26 +8,23 @@ import streamlit as st
 
 from i18n.headlines import leader_headline, registration_headline
 from metrics.adoption import adoption_rate, with_adoption_rate
-from metrics.change import period_change, points_change, top_movers
+from metrics.change import (
+    CHANGE_MIN_REGISTRATIONS,
+    now_and_before,
+    period_change,
+    points_change,
+    top_movers,
+)
 from ui import charts, data
 from ui.exports import show_chart, show_table
-from ui.filters import facilities_in_scope, scope_caption, scope_name
-from ui.language import words
+from ui.frame import open_page
 
-MOVER_MIN_REGISTRATIONS = 50
-
-w = words()
-filters = st.session_state["filters"]
-districts, facilities = data.districts(), data.facilities()
-scope_text = scope_caption(filters, districts, facilities, w)
-st.header(w("overview.header"))
-st.caption(w("overview.caption", scope=scope_text))
+page = open_page("overview")
+w, filters = page.w, page.filters
 
 by_facility = data.counts(filters.period, filters.scope, by=["facility"])
 before = data.counts(filters.previous, filters.scope, by=["facility"])
-if by_facility.empty:
-    st.info(w("common.no_registrations_in", scope=scope_text))
-    st.stop()
+page.stop_unless_registrations(by_facility)
 
 registrations = int(by_facility["opd_registrations"].sum())
 linked = int(by_facility["abha_linked"].sum())
@@ -77,7 +74,7 @@ _tile(
     w(
         "format.of",
         part=w.count(reporting),
-        whole=w.count(len(facilities_in_scope(filters, facilities))),
+        whole=w.count(len(page.in_scope)),
     ),
     _delta(reporting, prev_reporting),
 )
@@ -90,15 +87,14 @@ else:
     _tile(tiles[5], "enrolments", w.count(count_now), _delta(count_now, count_before))
 
 # --- headlines ------------------------------------------------------------------------------
-names = w.facility_names(facilities)
-district_names = w.district_names(districts)
+names, district_names = page.facility_names, page.district_names
 largest = by_facility.sort_values(
     ["opd_registrations", "facility_id"], ascending=[False, True]
 ).iloc[0]
 headlines = [
     registration_headline(
         w,
-        scope_name(filters, districts, facilities, w),
+        page.scope_name,
         filters.start,
         filters.end,
         registrations,
@@ -192,7 +188,7 @@ show_chart(
     )
     .properties(height=300),
     drawn,
-    what=f"abha-adoption-by-{by_unit}",
+    what=f"abha-adoption-by-{by_unit}-and-{grain}",
     title=trend_title,
     notes=[w("figure.abha_share.definition")],
     key="overview_trend",
@@ -215,25 +211,18 @@ show_chart(
 
 # --- facilities that moved most ----------------------------------------------------------------
 st.subheader(w("overview.movers_title"))
-st.caption(
-    w(
-        "overview.movers_caption",
-        days=w.count(filters.period.days),
-        minimum=w.count(MOVER_MIN_REGISTRATIONS),
-    )
+movers_note = w(
+    "overview.movers_caption",
+    days=w.count(filters.period.days),
+    minimum=w.count(CHANGE_MIN_REGISTRATIONS),
 )
-moves = with_adoption_rate(by_facility).merge(
-    with_adoption_rate(before), on="facility_id", suffixes=("", "_before")
-)
-moves = moves[
-    (moves["opd_registrations"] >= MOVER_MIN_REGISTRATIONS)
-    & (moves["opd_registrations_before"] >= MOVER_MIN_REGISTRATIONS)
-].copy()
+st.caption(movers_note)
+moves = now_and_before(by_facility, before, "facility_id")
+moves = moves[moves["points"].notna()]
 if moves.empty:
     st.info(w("overview.movers_none"))
 else:
-    moves["change"] = (moves["abha_share"] - moves["abha_share_before"]) * 100
-    up, down = top_movers(moves, key="facility_id", value="change", n=3)
+    up, down = top_movers(moves, key="facility_id", value="points", n=3)
     facility, was, now, change = (
         w("common.facility"),
         w("common.before"),
@@ -247,7 +236,7 @@ else:
                 facility: rows["facility_id"].map(names),
                 was: rows["abha_share_before"],
                 now: rows["abha_share"],
-                change: rows["change"].round(1),
+                change: rows["points"].round(1),
             }
         )
 
@@ -267,5 +256,6 @@ else:
             title=w(f"overview.movers_{direction}_title"),
             key=f"overview_movers_{direction}",
             where=where,
+            notes=[movers_note],
             column_config=column_config,
         )

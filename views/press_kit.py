@@ -12,12 +12,11 @@ from i18n import LANGUAGE_NAMES, LANGUAGES, Words
 from press import kit
 from ui import data
 from ui.auth import recorded_export
-from ui.language import words
+from ui.exports import styled
+from ui.frame import open_page
 
-w = words()
-filters = st.session_state["filters"]
-districts = data.districts()
-st.header(w("press_kit.header"))
+page = open_page("press_kit", caption=False)
+w, filters = page.w, page.filters
 st.caption(w("press_kit.intro"))
 
 left, right = st.columns([1, 2])
@@ -35,7 +34,7 @@ lang = left.radio(
     horizontal=True,
     key="press_lang",
 )
-district_names = {int(k): v for k, v in w.district_names(districts).items()}
+district_names = page.district_names
 chosen = left.multiselect(
     w("press_kit.choose_districts"),
     list(district_names),
@@ -58,7 +57,15 @@ if registrations is None or not (registrations.fillna(0) > 0).any():
     st.stop()
 
 right.subheader(w("press_kit.preview"))
-right.image(figure["files"]["png"], width="stretch")
+right.image(
+    figure["files"]["png"],
+    width="stretch",
+    alt=w(
+        "press_kit.preview_alt",
+        chart=w(f"press_kit.chart.{name}"),
+        period=w.period(filters.start, filters.end),
+    ),
+)
 
 labels = {
     "png": w("press_kit.download_png"),
@@ -93,10 +100,4 @@ left.download_button(
 st.subheader(w("press_kit.headlines"))
 st.markdown("\n".join(f"- {line}" for line in figure["headlines"].splitlines()))
 st.subheader(w("press_kit.data"))
-st.dataframe(
-    drawn,
-    hide_index=True,
-    column_config={
-        file_words("figure.abha_share"): st.column_config.NumberColumn(format="percent")
-    },
-)
+st.dataframe(styled(drawn, file_words), hide_index=True)

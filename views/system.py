@@ -13,12 +13,10 @@ from data_access.config import load_settings
 from data_access.engines import describe
 from ui import auth, data
 from ui.exports import show_table
-from ui.language import words
+from ui.frame import open_page
 
-w = words()
+w = open_page("system").w
 settings = load_settings()
-st.header(w("system.header"))
-st.caption(w("system.caption"))
 
 st.subheader(w("system.configuration"))
 state = data.state()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 import altair as alt
@@ -13,11 +14,10 @@ from data_access.queries import Period
 from i18n.formats import month_name
 from metrics.adoption import with_adoption_rate
 from metrics.periods import fy_of
-from metrics.trend import moving_average, reindex_daily, rolling_rate
+from metrics.trend import largest_groups, moving_average, reindex_daily, rolling_rate
 from ui import charts, data
 from ui.exports import show_chart
-from ui.filters import facilities_in_scope, scope_caption, scope_name
-from ui.language import words
+from ui.frame import open_page
 
 GRAINS = ("day", "week", "month", "quarter", "fy")
 BREAKDOWNS = ("total", "district", "facility_type", "facility")
@@ -37,6 +37,7 @@ GRAIN_LENGTHS = {
 }
 # Okabe and Ito's colour-blind-safe colours tell a few lines apart; more lines take viridis.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+GREY_LINE = "#9e9e9e"
 WINDOW_DAYS = 7
 MANY_GO_LIVES = 6
 FIGURES = ["opd_registrations", "abha_linked"]
@@ -44,18 +45,13 @@ DATE = "%d-%m-%Y"
 # Helper fields drawn but not exported (no words in them).
 END, ORDER, MONTH = "_end", "_order", "_month"
 
-w = words()
-filters = st.session_state["filters"]
-districts, facilities = data.districts(), data.facilities()
+page = open_page("trends")
+w, filters = page.w, page.filters
 first_day, _ = data.data_span()
-scope_text = scope_caption(filters, districts, facilities, w)
-st.header(w("trends.header"))
-st.caption(w("trends.caption", scope=scope_text))
+scope_text = page.scope_text
 
 total = data.counts(filters.period, filters.scope)
-if int(total["opd_registrations"].sum()) == 0:
-    st.info(w("common.no_registrations_in", scope=scope_text))
-    st.stop()
+page.stop_unless_registrations(total)
 
 default_grain = "day" if filters.period.days <= 14 else "week"
 default_grain = "month" if filters.period.days > 120 else default_grain
@@ -114,12 +110,12 @@ def _named(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with `group` (a name in the language, not a code) and a timestamp start."""
     frame = frame.copy()
     if by == "total":
-        frame["group"] = scope_name(filters, districts, facilities, w)
+        frame["group"] = page.scope_name
     else:
         keys = frame[KEY_COLUMNS[by]]
         names = {
-            "district": w.district_names(districts),
-            "facility": w.facility_names(facilities),
+            "district": page.district_names,
+            "facility": page.facility_names,
         }
         if by in names:
             frame["group"] = keys.map(names[by]).fillna(keys.astype(str))
@@ -168,7 +164,7 @@ else:
     )
 drawn = _in_words(series)
 
-in_scope = facilities_in_scope(filters, facilities)
+in_scope = page.in_scope
 go_lives = in_scope.dropna(subset=["ehospital_go_live"]).copy()
 go_lives["go_live"] = pd.to_datetime(go_lives["ehospital_go_live"])
 go_lives = go_lives[
@@ -177,19 +173,22 @@ go_lives = go_lives[
 went_live_at, go_live_day = w("trends.go_live_at"), w("trends.go_live_day")
 go_lives = pd.DataFrame(
     {
-        went_live_at: go_lives["facility_id"].map(w.facility_names(facilities)).to_numpy(),
+        went_live_at: go_lives["facility_id"].map(page.facility_names).to_numpy(),
         go_live_day: go_lives["go_live"].to_numpy(),
     }
 )
+# More lines than colours: the largest in colour, the rest thin and grey (named on hover).
+coloured_names = largest_groups(series, "group", "opd_registrations", len(OKABE_ITO))
+greyed = series["group"].nunique() > len(OKABE_ITO)
+in_colour = drawn[drawn[legend_title].isin(coloured_names)] if greyed else drawn
+in_grey = drawn[~drawn[legend_title].isin(coloured_names)]
 if by == "district":  # each district in its one colour (ui.charts.district_colour)
-    district_names = {int(code): name for code, name in w.district_names(districts).items()}
+    district_names = page.district_names
     drawn_names = set(series["group"])
     shown_codes = [code for code, name in district_names.items() if name in drawn_names]
     group_scale = charts.district_colours(shown_codes, district_names)
-elif series["group"].nunique() <= len(OKABE_ITO):
-    group_scale = alt.Scale(range=OKABE_ITO)
-else:
-    group_scale = alt.Scale(scheme="viridis")
+else:  # Okabe and Ito's colours, the largest line first
+    group_scale = alt.Scale(domain=coloured_names, range=OKABE_ITO[: len(coloured_names)])
 colour = alt.Color(
     field=legend_title,
     type="nominal",
@@ -211,7 +210,17 @@ def _time_axis() -> alt.Axis:
             format="%b %Y",
             values=[alt.DateTime(year=d.year, month=d.month, date=d.day) for d in starts],
         )
-    return alt.Axis()
+    # Days and weeks: ticks on whole days only (never "12 PM" between two days), about
+    # eight of them, labelled day and month; a week's tick on the day its week starts.
+    if grain == "week":
+        starts = sorted(set(series["period_start"].dt.date))
+        step = max(1, math.ceil(len(starts) / 8))
+        return alt.Axis(
+            format="%d %b",
+            values=[alt.DateTime(year=d.year, month=d.month, date=d.day) for d in starts[::step]],
+        )
+    step = max(1, math.ceil(filters.period.days / 8))
+    return alt.Axis(format="%d %b", tickCount={"interval": "day", "step": step}, labelOverlap=True)
 
 
 x = alt.X(field=starting, type="temporal", title=x_title, axis=_time_axis())
@@ -259,16 +268,32 @@ def _go_live_rules() -> alt.Chart | None:
     )
 
 
-def _with_go_lives(chart: alt.Chart) -> alt.LayerChart | alt.Chart:
-    rules = _go_live_rules()
-    return chart if rules is None else alt.layer(rules, chart)
+def _grey_lines(field: str, axis_title: str, axis: alt.Axis | None = None) -> alt.Chart | None:
+    """The lines beyond the coloured ones, thin and grey, under them (no legend entry)."""
+    if not greyed:
+        return None
+    return (
+        alt.Chart(in_grey)
+        .mark_line(color=GREY_LINE, strokeWidth=1, opacity=0.6)
+        .encode(
+            x=x,
+            y=alt.Y(field=field, type="quantitative", title=axis_title, axis=axis),
+            detail=alt.Detail(field=legend_title, type="nominal"),
+            tooltip=[*tooltip_period, *tooltip_counts],
+        )
+    )
+
+
+def _with_go_lives(chart: alt.Chart, grey: alt.Chart | None = None) -> alt.LayerChart | alt.Chart:
+    layers = [layer for layer in (_go_live_rules(), grey) if layer is not None]
+    return alt.layer(*layers, chart) if layers else chart
 
 
 # --- OPD registrations -----------------------------------------------------------------------
 registrations_title = w(f"trends.registrations_title.{grain}")
 registrations_axis = w(f"trends.registrations_axis.{grain}")
 st.subheader(registrations_title)
-base = alt.Chart(drawn).encode(x=x, color=colour)
+base = alt.Chart(in_colour).encode(x=x, color=colour)
 if daily:
     registrations = alt.layer(
         base.mark_line(opacity=0.3, strokeWidth=1).encode(
@@ -299,14 +324,24 @@ if not go_lives.empty:
         if len(go_lives) == 1
         else w("trends.note.go_lives", count=w.count(len(go_lives)))
     )
-if series["group"].nunique() > len(OKABE_ITO):
-    notes.append(w("trends.note.many_lines"))
+if greyed:
+    notes.append(
+        w(
+            "trends.note.many_lines",
+            coloured=w.count(len(coloured_names)),
+            grey=w.count(series["group"].nunique() - len(coloured_names)),
+        )
+    )
+lines_by = "" if by == "total" else f"-per-{by}"  # one file name per table
 show_chart(
-    _with_go_lives(registrations).properties(height=320),
+    _with_go_lives(
+        registrations,
+        _grey_lines(average_7d if daily else opd, registrations_axis),
+    ).properties(height=320),
     drawn,
-    what=f"opd-registrations-by-{grain}",
+    what=f"opd-registrations-by-{grain}{lines_by}",
     title=registrations_title,
-    notes=[w("figure.opd_registrations.definition")],
+    notes=[w("figure.opd_registrations.definition"), *notes],
     key="trends_registrations",
 )
 if notes:
@@ -331,7 +366,9 @@ else:
         y=alt.Y(field=adoption, type="quantitative", title=adoption, axis=share_axis),
         tooltip=[*tooltip_period, *tooltip_counts],
     )
-adoption_chart = _with_go_lives(adoption_chart)
+adoption_chart = _with_go_lives(
+    adoption_chart, _grey_lines(rate_7d if daily else adoption, adoption, share_axis)
+)
 if show_target:
     goal = pd.DataFrame(
         {
@@ -349,9 +386,9 @@ if show_target:
 show_chart(
     adoption_chart.properties(height=320),
     drawn,
-    what=f"abha-adoption-by-{grain}",
+    what=f"abha-adoption-by-{grain}{lines_by}",
     title=adoption_title,
-    notes=[w("figure.abha_share.definition")],
+    notes=[w("figure.abha_share.definition"), *notes],
     key="trends_adoption",
 )
 
@@ -513,20 +550,18 @@ else:
         ],
     )
     if both.loc[both["year"] == last_year, "opd_registrations"].sum() == 0:
-        st.caption(w("trends.yoy_none_earlier"))
+        yoy_note = w("trends.yoy_none_earlier")
     else:
-        st.caption(
-            w(
-                "trends.yoy_caption",
-                period=w.period(filters.start, filters.end),
-                earlier=w.period(earlier.start, earlier.end),
-            )
-            + (
-                " " + w("trends.yoy_data_begin", day=w.day(first_day))
-                if earlier.start < first_day
-                else ""
-            )
+        yoy_note = w(
+            "trends.yoy_caption",
+            period=w.period(filters.start, filters.end),
+            earlier=w.period(earlier.start, earlier.end),
+        ) + (
+            " " + w("trends.yoy_data_begin", day=w.day(first_day))
+            if earlier.start < first_day
+            else ""
         )
+    st.caption(yoy_note)
     exported = compared.drop(columns=MONTH)
     yoy_left, yoy_right = st.columns(2)
     yoy_left.markdown(f"**{opd}**")
@@ -537,7 +572,7 @@ else:
         exported,
         what="opd-registrations-year-over-year",
         title=w("trends.yoy_registrations_title"),
-        notes=[w("figure.opd_registrations.definition")],
+        notes=[w("figure.opd_registrations.definition"), yoy_note],
         key="trends_yoy_registrations",
         where=yoy_left,
     )
@@ -549,7 +584,7 @@ else:
         exported,
         what="abha-adoption-year-over-year",
         title=w("trends.yoy_adoption_title"),
-        notes=[w("figure.abha_share.definition")],
+        notes=[w("figure.abha_share.definition"), yoy_note],
         key="trends_yoy_adoption",
         where=yoy_right,
     )

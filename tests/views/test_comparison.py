@@ -131,21 +131,28 @@ def _projection(at: AppTest, column: str) -> list[str]:
     return tables[0][column].tolist()
 
 
+def facilities_last(columns: list[str]) -> bool:
+    """The facility league: the name first, its type and district after the figures."""
+    return columns[0] == "संस्था" and columns[-2:] == ["प्रकार", "जिला"]
+
+
 @pytest.mark.parametrize("engine_name", ["sqlite"])
 def test_the_page_in_hindi(worked_store: str) -> None:
     at = open_page(PAGE, {**JANUARY, "district": "414", "lang": "hi"})
     assert not at.exception, at.exception
     districts = _table(at, "जिला")
+    # The name, then adoption and its change first: on a phone they are in view beside it.
     assert districts.columns.tolist() == [
         "जिला",
+        "आभा लिंकिंग दर",
+        "बदलाव (प्रतिशत अंक)",
         "ओपीडी पंजीयन",
         "आभा से लिंक",
-        "आभा लिंकिंग दर",
-        "95% अंतराल",
-        "बदलाव (प्रतिशत अंक)",
         "ओपीडी में बदलाव",
         "ओपीडी में बदलाव (%)",
+        "95% अंतराल",
     ]
+    assert facilities_last(_table(at, "संस्था").columns.tolist())
     assert districts["जिला"].tolist() == ["बस्तर"]
     facilities = _table(at, "संस्था")
     assert facilities["प्रकार"].tolist() == ["जिला चिकित्सालय"]

@@ -93,8 +93,8 @@ def test_missing_figures_show_a_dash_not_none(worked_store: str) -> None:
 def test_the_map_and_both_tables_have_their_downloads(worked_store: str) -> None:
     at = open_page(PAGE, {**JANUARY, "lang": "hi"})
     labels = [button.label for button in at.get("download_button")]
-    # the static map (PNG, SVG, CSV), then each table (CSV, XLSX)
-    assert labels == ["PNG चित्र", "SVG चित्र", "आँकड़े (CSV)"] + ["आँकड़े (CSV)", "तालिका (Excel)"] * 2
+    # the static map (PNG, SVG, CSV, XLSX), then each table (CSV, XLSX)
+    assert labels == ["PNG चित्र", "SVG चित्र"] + ["आँकड़े (CSV)", "तालिका (Excel)"] * 3
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])
@@ -231,3 +231,20 @@ def test_the_view_follows_the_districts_in_scope(worked_store: str) -> None:
     assert bastar["zoom"] > division["zoom"]
     assert bastar["latitude"] == pytest.approx(19.2, abs=0.6)
     assert bastar["longitude"] == pytest.approx(81.9, abs=0.6)
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+@pytest.mark.parametrize("district", [None, "414", "416"])
+def test_the_map_fits_a_phone(worked_store: str, district: str | None) -> None:
+    """The districts in scope fit a 390 px screen at the map's zoom (issue 16, defect 4):
+    fitted to 820 px, a phone lost the east of the division."""
+    from geo import boundaries, layers
+
+    at = open_page(PAGE, {**JANUARY, **({"district": district} if district else {})})
+    view = _deck(at)["initialViewState"]
+    codes = [int(district)] if district else [414, 416, 649]
+    bounds = layers.bounds_of(boundaries.district_boundaries(tuple(codes), None))
+    assert bounds is not None
+    minx, _, maxx, _ = bounds
+    width_px = (maxx - minx) / 360 * 512 * 2 ** view["zoom"]
+    assert width_px <= 390 - 2 * 16, f"{width_px:.0f} px of districts on a 390 px screen"

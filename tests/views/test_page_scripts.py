@@ -46,3 +46,22 @@ def _is_docstring_of_a_definition(node: ast.Expr, tree: ast.Module) -> bool:
         isinstance(definition, definitions) and definition.body[0] is node
         for definition in ast.walk(tree)
     )
+
+
+PAGE_SCRIPTS = sorted((PROJECT_ROOT / "views").glob("*.py"))
+
+
+@pytest.mark.parametrize("script", PAGE_SCRIPTS, ids=lambda p: p.name)
+def test_every_page_opens_in_the_one_frame(script: Path) -> None:
+    """Words, filters, registry, header and the stop for an empty scope come from
+    ``ui.frame.open_page``: no page reads the filters or draws its header by itself."""
+    source = script.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    called = {
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
+    assert "open_page" in called, f"{script.name} does not open with ui.frame.open_page"
+    assert 'session_state["filters"]' not in source, f"{script.name} reads the filters itself"
+    assert "st.header(" not in source, f"{script.name} draws its own header"

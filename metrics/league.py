@@ -1,0 +1,34 @@
+"""League tables: every district or facility with its figures now and before, ranked."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics.change import CHANGE_MIN_REGISTRATIONS, now_and_before
+from metrics.intervals import wilson_bounds
+
+
+def league(
+    units: pd.DataFrame,
+    key: str,
+    now: pd.DataFrame,
+    before: pd.DataFrame,
+    *,
+    minimum: int = CHANGE_MIN_REGISTRATIONS,
+) -> pd.DataFrame:
+    """Every unit of ``units`` ranked by adoption, with its 95% interval and its changes.
+
+    The columns of ``metrics.change.now_and_before`` (the change in points only where both
+    periods have ``minimum`` registrations), and ``low``/``high``, the Wilson interval of
+    the adoption rate (NaN without registrations). Ranked by adoption, then volume, then
+    ``key``, so equal rows keep one order; units without registrations come last.
+    """
+    table = now_and_before(now, before, key, units=units, minimum=minimum)
+    bounds = wilson_bounds(table["abha_linked"], table["opd_registrations"])
+    table["low"], table["high"] = bounds["low"].to_numpy(), bounds["high"].to_numpy()
+    return table.sort_values(
+        ["abha_share", "opd_registrations", key],
+        ascending=[False, False, True],
+        na_position="last",
+        kind="stable",
+    ).reset_index(drop=True)

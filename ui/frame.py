@@ -1,0 +1,86 @@
+"""One frame for every page: the words, the filters in force, the registry, the scope's
+name in words, the header and caption, and the one stop for a scope without registrations.
+
+A page script begins with ``page = open_page("overview")`` and reads everything else from
+``page``; what it draws below is its own. The registry tables are read once per run
+(``ui.data`` caches them), the names are the language's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+import streamlit as st
+
+from i18n import Words
+from metrics.adoption import has_registrations
+from ui import data
+from ui.filters import Filters, facilities_in_scope, period_name, scope_caption, scope_name
+from ui.language import words
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a page needs to know before it draws: read-only, made by ``open_page``."""
+
+    w: Words
+    filters: Filters
+    districts: pd.DataFrame
+    """The districts the user may see (all of the division, or a collector's own)."""
+    facilities: pd.DataFrame
+    """The facility registry the user may see."""
+
+    @cached_property
+    def scope_name(self) -> str:
+        """Where the figures are from: 'Bastar division', 'Dakshin Bastar Dantewada', …"""
+        return scope_name(self.filters, self.districts, self.facilities, self.w)
+
+    @cached_property
+    def scope_text(self) -> str:
+        """Scope, facility types and period in words: every page's caption says it."""
+        return scope_caption(self.filters, self.districts, self.facilities, self.w)
+
+    @cached_property
+    def period_text(self) -> str:
+        return period_name(self.filters, self.w)
+
+    @cached_property
+    def in_scope(self) -> pd.DataFrame:
+        """The facility registry rows the filters cover."""
+        return facilities_in_scope(self.filters, self.facilities)
+
+    @cached_property
+    def district_names(self) -> dict[int, str]:
+        return {int(code): name for code, name in self.w.district_names(self.districts).items()}
+
+    @cached_property
+    def facility_names(self) -> dict[str, str]:
+        return dict(self.w.facility_names(self.facilities))
+
+    def stop_unless_registrations(self, counts: pd.DataFrame, where=None) -> None:  # type: ignore[no-untyped-def]
+        """Say "no registrations in <scope>" and end the page when ``counts`` holds none.
+
+        The one test of "empty" for every page: no rows, or rows that add up to nothing.
+        """
+        if not has_registrations(counts):
+            (where if where is not None else st).info(
+                self.w("common.no_registrations_in", scope=self.scope_text)
+            )
+            st.stop()
+
+
+def open_page(name: str, *, caption: bool = True) -> PageContext:
+    """The page's frame: header ``<name>.header`` and caption ``<name>.caption`` (with the
+    scope in words as ``{scope}``), and the context the page draws from."""
+    page = PageContext(
+        w=words(),
+        filters=st.session_state["filters"],
+        districts=data.districts(),
+        facilities=data.facilities(),
+    )
+    st.header(page.w(f"{name}.header"))
+    if caption:
+        st.caption(page.w(f"{name}.caption", scope=page.scope_text))
+    return page

@@ -5,9 +5,6 @@ has taken half a second; ``[client] toolbarMode = "minimal"`` hides it with the 
 unless the app names an item of the menu, so the frame names one ("About", in
 ``st.set_page_config``). Beside it:
 
-- ``working`` wraps a page's run (in the frame): "Loading…" once the run has taken half a
-  second (``st.spinner``'s delay), until the page is drawn. A quick run, as most are once
-  the figures are cached, shows nothing.
 - ``place_for_last`` keeps a place for an element the page draws at the end of its run:
   the Map's deck.gl map, whose first frame holds a browser without a usable GPU for
   seconds (docs/performance.md), so the rest of the page is on the screen before it.
@@ -15,20 +12,8 @@ unless the app names an item of the menu, so the frame names one ("About", in
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
-
-from i18n import Words
-
-
-@contextmanager
-def working(w: Words) -> Iterator[None]:
-    """Say "Loading…" while the block runs, once it has taken half a second."""
-    with st.spinner(w("common.loading")):
-        yield
 
 
 def place_for_last(key: str, height: int, text: str) -> DeltaGenerator:

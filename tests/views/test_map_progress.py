@@ -149,4 +149,6 @@ def test_the_frame_names_a_menu_item_and_says_loading_in_the_language(
     assert not at.exception, at.exception
     menus = [kwargs.get("menu_items") for _, kwargs in page_configs]
     assert menus and all(menu and about in menu["About"] for menu in menus), menus
-    assert loading in [args[0] for args, _ in spinners], "the page's run says it is loading"
+    # No spinner around the page's run: its placeholder left the page's elements as
+    # skeletons under load (tests/e2e/test_load.py).
+    assert loading not in [args[0] for args, _ in spinners]

@@ -127,7 +127,8 @@ def test_the_documented_proxy_compresses_caches_and_carries_the_websocket(
                 body_text = page.inner_text("body")
                 assert page.locator("[data-testid='stException']").count() == 0, body_text[:2000]
                 assert "Overview" in body_text
-                assert extensions and "permessage-deflate" in extensions[0], extensions
+                # Off by default (.streamlit/config.toml): it starved a loaded server.
+                assert extensions and "permessage-deflate" not in extensions[0], extensions
                 browser.close()
     finally:
         server.terminate()

@@ -200,6 +200,12 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     site_packages.mkdir()
     monkeypatch.setattr(config, "PROJECT_ROOT", site_packages)
     monkeypatch.syspath_prepend(str(site_packages))
+    # An editable install of the checkout maps ehospital_app to the checkout itself (the
+    # package-dir of pyproject.toml), by a finder and a path hook; an installed wheel has
+    # neither.
+    editable = [f for f in sys.meta_path if "__editable__" in getattr(f, "__module__", "")]
+    monkeypatch.setattr(sys, "meta_path", [f for f in sys.meta_path if f not in editable])
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if "__editable__" not in p])
     for name in ("EHOSPITAL_DATA_DIR", "EHOSPITAL_SECRETS_FILE", "ANALYTICS_DB_URL"):
         monkeypatch.delenv(name, raising=False)
     work = tmp_path / "work"

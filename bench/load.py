@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -269,6 +270,7 @@ class Visitor:
         self.tally.views.append(
             {
                 "visitor": self.number,
+                "client": "browser",
                 "action": kind,
                 "page": self.page_entry.name,
                 "seconds": seconds,
@@ -299,7 +301,14 @@ class Visitor:
 
     def _where(self, kind: str) -> dict[str, object]:
         url = None if self.tab is None or self.tab.is_closed() else self.tab.url
-        return {"visitor": self.number, "action": kind, "page": self.page_entry.name, "url": url}
+        page = self.page_entry.name
+        return {
+            "visitor": self.number,
+            "client": "browser",
+            "action": kind,
+            "page": page,
+            "url": url,
+        }
 
     async def _recover(self, problem: str) -> None:
         if len(self.tally.screenshots) < SCREENSHOTS and not self.tab.is_closed():
@@ -377,6 +386,205 @@ class Visitor:
         if not await _soon(tags.count, chosen + 1):
             raise WidgetIgnored(f"the district list did not take {choice!r}")
         await self.tab.keyboard.press("Escape")
+
+
+class SessionVisitor:
+    """A visitor without a browser: one Streamlit session over the app's WebSocket, spoken
+    as Streamlit's own front end speaks it (``BackMsg`` and ``ForwardMsg`` protobufs). It
+    asks the server for the same runs a browser visitor does, and draws nothing: the
+    server's work without a browser's drawing, which on a small machine costs several
+    times the server's (module docstring).
+
+    Its actions, as a browser visitor's: a deep link (a new session on a page with filters
+    in its query string); a move to another page in the same session (the filters as the
+    app last wrote them into the link); another period, or a district picked or cleared,
+    in the sidebar's widgets of the same session (the widgets' new values sent with the
+    run, as the front end sends them). A
+    run counts as rendered when the server says it finished and it drew the page's
+    header; errors: an exception or ``st.error`` box in the run, "Page not found", a run
+    not finished within the timeout, a widget that did not take the choice, a session
+    that fails (a connection refused or dropped). A choice is taken when the run writes
+    the new filters into the link, as the app does."""
+
+    def __init__(self, number: int, site: Site, tally: Tally, seed: int) -> None:
+        self.number = number
+        self.site = site
+        self.tally = tally
+        self.rng = random.Random(seed * 1000 + number)
+        self.page_entry = PAGES[0]
+        self.lang = "en"
+        self.query_string = ""
+        self.socket = None
+        self.widgets: dict[str, tuple[str, list[str], list[str]]] = {}
+        """The sidebar's period (its first select box) and districts (its first
+        multiselect) as the last run drew them: (widget id, options, chosen)."""
+
+    async def run_until(self, deadline: float) -> None:
+        try:
+            await self.act("deep_link")
+            while time.monotonic() < deadline:
+                await asyncio.sleep(self.site.think_seconds * self.rng.uniform(0.5, 1.5))
+                if time.monotonic() >= deadline:
+                    break
+                kinds, weights = zip(*ACTIONS, strict=True)
+                await self.act(self.rng.choices(kinds, weights)[0])
+        finally:
+            await self._close()
+
+    async def act(self, kind: str, page: PageEntry | None = None) -> None:
+        """Do one action (``page``: the page a deep link or a move opens, else one at
+        random) and wait for its run; a failed one is counted, and the visitor's next
+        action opens a new session."""
+        widget = "period" if kind == "period" else "districts"
+        choice: tuple[str, list[str]] | None = None
+        if self.socket is None or kind == "deep_link" or widget not in self.widgets:
+            kind = "deep_link"  # a new session with filters in its link
+            self.page_entry = page or self.rng.choice(PAGES)
+            params = self.site.random_params(self.rng)
+            self.lang = params["lang"]
+            self.query_string = urlencode(params)
+            await self._close()
+        elif kind == "navigate":
+            self.page_entry = page or self.rng.choice([p for p in PAGES if p != self.page_entry])
+        else:
+            choice = self._choose(widget)
+        started = time.perf_counter()
+        link_before = self.query_string
+        try:
+            problem = await asyncio.wait_for(self._run(choice), self.site.timeout_ms / 1000)
+            if problem is None and choice is not None:
+                # The app writes the filters into the link: a choice taken changes it.
+                if self.query_string == link_before:
+                    problem = "widget ignored the choice"
+                elif widget in self.widgets:  # the server does not echo a client's value
+                    widget_id, options, _ = self.widgets[widget]
+                    self.widgets[widget] = (widget_id, options, choice[1])
+        except Exception as exc:  # noqa: BLE001 - any failure of the session is what we count
+            timed_out = isinstance(exc, TimeoutError)
+            self.tally.error(
+                "run not finished in time" if timed_out else "session failed",
+                **self._where(kind),
+                message=(str(exc).splitlines() or [type(exc).__name__])[0],
+            )
+            await self._close()
+            return
+        if problem:
+            self.tally.error(problem, **self._where(kind))
+            await self._close()
+            return
+        self.tally.views.append(
+            {
+                "visitor": self.number,
+                "client": "session",
+                "action": kind,
+                "page": self.page_entry.name,
+                "seconds": time.perf_counter() - started,
+            }
+        )
+
+    def _choose(self, widget: str) -> tuple[str, list[str]]:
+        """Another value of the sidebar's period, or a district added or the districts
+        cleared, as a visitor picks them: (widget id, the new value)."""
+        widget_id, options, chosen = self.widgets[widget]
+        if widget == "period":
+            return widget_id, [self.rng.choice([o for o in options if o not in chosen])]
+        left = [o for o in options if o not in chosen]
+        if chosen and (not left or self.rng.random() < 0.5):
+            return widget_id, []
+        return widget_id, [*chosen, self.rng.choice(left)]
+
+    async def _run(self, choice: tuple[str, list[str]] | None = None) -> str | None:
+        """Ask for a run of the current page (with a widget's new value) and read the
+        server's messages until it has finished; the problem it showed, if any."""
+        from streamlit.proto.Alert_pb2 import Alert
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        from websockets.asyncio.client import connect
+
+        if self.socket is None:
+            self.socket = await connect(
+                f"ws://127.0.0.1:{self.site.port}/_stcore/stream",
+                subprotocols=["streamlit"],  # type: ignore[list-item]
+                max_size=None,
+                compression=None,
+            )
+        ask = BackMsg()
+        ask.rerun_script.query_string = self.query_string
+        ask.rerun_script.page_name = self.page_entry.url_path or ""
+        if choice is not None:
+            state = ask.rerun_script.widget_states.widgets.add()
+            state.id = choice[0]
+            if self.widgets.get("period", ("",))[0] == choice[0]:
+                state.string_value = choice[1][0]
+            else:
+                state.string_array_value.data.extend(choice[1])
+        await self.socket.send(ask.SerializeToString())
+        header = _header(self.page_entry, self.lang)
+        problem, saw_header = None, False
+        widgets: dict[str, tuple[str, list[str], list[str]]] = {}
+        while True:
+            message = ForwardMsg.FromString(await self.socket.recv())
+            kind = message.WhichOneof("type")
+            if kind == "page_not_found":
+                problem = "page not found"
+            elif kind == "page_info_changed":
+                self.query_string = message.page_info_changed.query_string
+            elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+                element = message.delta.new_element
+                shown = element.WhichOneof("type")
+                if shown == "exception":
+                    problem = problem or "exception box"
+                elif shown == "alert" and element.alert.format == Alert.ERROR:
+                    problem = problem or "error box"
+                elif shown == "heading" and element.heading.body.strip() == header:
+                    saw_header = True
+                elif message.metadata.delta_path[:1] == [SIDEBAR]:
+                    _note_filter(widgets, element)
+            elif kind == "script_finished":
+                status = message.script_finished
+                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    saw_header = False  # the run the app asked for follows
+                    continue
+                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    return "exception box"
+                if problem is None and not saw_header:
+                    problem = "page header not drawn"
+                self.widgets = widgets
+                return problem
+
+    def _where(self, kind: str) -> dict[str, object]:
+        url = f"/{self.page_entry.url_path or ''}?{self.query_string}"
+        return {"visitor": self.number, "client": "session", "action": kind, "url": url}
+
+    async def _close(self) -> None:
+        if self.socket is not None:
+            socket, self.socket = self.socket, None
+            with contextlib.suppress(Exception):  # a dropped connection is closed already
+                await socket.close()
+
+
+SIDEBAR = 1
+"""The first number of a delta's path for an element of the sidebar (Streamlit's
+RootContainer.SIDEBAR)."""
+
+
+def _note_filter(widgets: dict[str, tuple[str, list[str], list[str]]], element) -> None:  # type: ignore[no-untyped-def]
+    """Keep the sidebar's first select box (the period) and first multiselect (the
+    districts) with their options and what is chosen."""
+    kind = element.WhichOneof("type")
+    if kind == "selectbox" and "period" not in widgets:
+        box = element.selectbox
+        options = list(box.options)
+        if box.HasField("raw_value"):
+            chosen = [box.raw_value]
+        else:
+            chosen = [options[box.default]] if box.HasField("default") else []
+        widgets["period"] = (box.id, options, chosen)
+    elif kind == "multiselect" and "districts" not in widgets:
+        box = element.multiselect
+        options = list(box.options)
+        chosen = list(box.raw_values) if box.set_value else [options[i] for i in box.default]
+        widgets["districts"] = (box.id, options, chosen)
 
 
 class WidgetIgnored(RuntimeError):
@@ -497,8 +705,21 @@ def _store_facts(store_url: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return districts, tuple(range(fy_of(first_day), fy_of(as_of) + 1))
 
 
+def browser_numbers(users: int, browsers: int) -> set[int]:
+    """Which of the visitors 1..users come with a browser: spread evenly over the arrivals
+    (the first visitor is one), so that browsers and sessions arrive mixed."""
+    browsers = max(0, min(browsers, users))
+    return {1 + (i * users) // browsers for i in range(browsers)} if browsers else set()
+
+
 async def _drive(
-    site: Site, users: int, seconds: float, seed: int, tally: Tally, sampler: MemorySampler
+    site: Site,
+    users: int,
+    browsers: int,
+    seconds: float,
+    seed: int,
+    tally: Tally,
+    sampler: MemorySampler,
 ) -> None:
     from playwright.async_api import async_playwright
 
@@ -506,14 +727,18 @@ async def _drive(
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         try:
             deadline = time.monotonic() + seconds
-            visitors = []
+            visitors: list[Visitor | SessionVisitor] = []
+            with_browser = browser_numbers(users, browsers)
             for number in range(1, users + 1):
-                context = await browser.new_context(viewport={"width": 1280, "height": 900})
-                visitors.append(Visitor(number, site, context, tally, seed))
+                if number in with_browser:
+                    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+                    visitors.append(Visitor(number, site, context, tally, seed))
+                else:
+                    visitors.append(SessionVisitor(number, site, tally, seed))
 
             ramp_up = min(RAMP_UP_SECONDS, seconds / 3)
 
-            async def staggered(visitor: Visitor) -> None:
+            async def staggered(visitor: Visitor | SessionVisitor) -> None:
                 # Visitors arrive one after another over the ramp-up, not in one instant.
                 await asyncio.sleep((visitor.number - 1) * ramp_up / users)
                 await visitor.run_until(deadline)
@@ -533,6 +758,7 @@ def run(
     env: dict[str, str],
     *,
     users: int = 25,
+    browsers: int = 5,
     seconds: float = 180,
     think_seconds: float = 30.0,
     timeout_seconds: float = 60,
@@ -551,7 +777,7 @@ def run(
         sampler.start()
         site = Site(port, districts, years, int(timeout_seconds * 1000), think_seconds)
         started = time.monotonic()
-        asyncio.run(_drive(site, users, seconds, seed, tally, sampler))
+        asyncio.run(_drive(site, users, browsers, seconds, seed, tally, sampler))
         elapsed = time.monotonic() - started
         sampler.stop()
         server_alive = server.poll() is None
@@ -563,6 +789,7 @@ def run(
         tally,
         sampler,
         users=users,
+        browsers=len(browser_numbers(users, browsers)),
         seconds=seconds,
         elapsed=elapsed,
         think_seconds=think_seconds,
@@ -579,8 +806,16 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
+def _times(views: list[dict]) -> dict[str, float | None]:
+    times = [view["seconds"] for view in views]
+    return {
+        "p50": percentile(times, 0.5),
+        "p95": percentile(times, 0.95),
+        "max": max(times, default=None),
+    }
+
+
 def summarise(tally: Tally, sampler: MemorySampler, **run_facts: object) -> dict:
-    times = [view["seconds"] for view in tally.views]
     rss = [value for _, value in sampler.samples]
     return {
         **run_facts,
@@ -595,11 +830,11 @@ def summarise(tally: Tally, sampler: MemorySampler, **run_facts: object) -> dict
         "errors_by_kind": dict(tally.errors),
         "error_samples": tally.error_samples,
         "screenshots": tally.screenshots,
-        "seconds_to_rendered": {
-            "p50": percentile(times, 0.5),
-            "p95": percentile(times, 0.95),
-            "max": max(times, default=None),
-        },
+        "views_by_client": dict(Counter(view["client"] for view in tally.views)),
+        # a browser's view: its action to the page drawn; a session's: its request to the
+        # run's end (nothing to draw)
+        "seconds_to_rendered": _times([v for v in tally.views if v["client"] == "browser"]),
+        "seconds_to_run_finished": _times([v for v in tally.views if v["client"] == "session"]),
         "rss_bytes": {
             "start": rss[0] if rss else None,
             "peak": max(rss, default=None),
@@ -635,7 +870,7 @@ def _commit() -> str:
 
 
 def describe(result: dict) -> str:
-    times, rss = result["seconds_to_rendered"], result["rss_bytes"]
+    rss = result["rss_bytes"]
 
     def secs(value: float | None) -> str:
         return "–" if value is None else f"{value:.2f} s"
@@ -643,14 +878,22 @@ def describe(result: dict) -> str:
     kinds = ", ".join(f"{k}: {n}" for k, n in result["errors_by_kind"].items()) or "none"
     return "\n".join(
         [
-            f"users {result['users']}, {result['seconds']:.0f} s "
+            f"users {result['users']} ({result['browsers']} in a browser, the others "
+            f"sessions without one), {result['seconds']:.0f} s "
             f"(ran {result['elapsed']:.0f} s, think {result['think_seconds']:.1f} s), "
             f"{result['cpus']} cores, commit {result['commit']}",
             f"page views {result['page_views']} "
-            f"({', '.join(f'{k} {n}' for k, n in sorted(result['views_by_action'].items()))})",
+            f"(by {', '.join(f'{k} {n}' for k, n in sorted(result['views_by_client'].items()))}; "
+            f"{', '.join(f'{k} {n}' for k, n in sorted(result['views_by_action'].items()))})",
             f"errors {result['errors']} ({kinds})",
-            f"time to rendered page: p50 {secs(times['p50'])}, p95 {secs(times['p95'])}, "
-            f"max {secs(times['max'])}",
+            *(
+                f"{what}: p50 {secs(times['p50'])}, p95 {secs(times['p95'])}, "
+                f"max {secs(times['max'])}"
+                for what, times in (
+                    ("browsers, time to rendered page", result["seconds_to_rendered"]),
+                    ("sessions, time to finished run", result["seconds_to_run_finished"]),
+                )
+            ),
             f"server memory: start {megabytes(rss['start'])}, peak {megabytes(rss['peak'])}, "
             f"end {megabytes(rss['end'])} (VmHWM {megabytes(rss['peak_hwm'])})",
             "load average before {:.2f} {:.2f} {:.2f}, after {:.2f} {:.2f} {:.2f}".format(
@@ -667,6 +910,12 @@ def describe(result: dict) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--users", type=int, default=25, help="simulated visitors (25)")
+    parser.add_argument(
+        "--browsers",
+        type=int,
+        default=5,
+        help="of them, how many in chromium (5); the others are sessions without a browser",
+    )
     parser.add_argument("--seconds", type=float, default=180, help="how long they act (180)")
     parser.add_argument(
         "--think", type=float, default=30.0, help="mean pause between actions (30 s: 15-45 s)"
@@ -692,6 +941,7 @@ def main(argv: list[str] | None = None) -> None:
         store_url,
         app_environment(store_url),
         users=args.users,
+        browsers=args.browsers,
         seconds=args.seconds,
         think_seconds=args.think,
         timeout_seconds=args.timeout,

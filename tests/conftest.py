@@ -15,6 +15,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -341,24 +342,32 @@ def demo_on_sqlite(full_demo, tmp_path_factory) -> tuple[str, str]:
     return source_url, store_url
 
 
-@pytest.fixture(scope="session")
-def demo_on_postgresql(full_demo, tmp_path_factory):
+@contextmanager
+def registrations_on_postgresql(sqlite_path: Path) -> Iterator[str]:
+    """A PostgreSQL database of its own holding a copy of the registration database at
+    ``sqlite_path``; its URL. Dropped afterwards."""
     require_postgres()
-    out, _ = full_demo
     name = f"ehd_demo_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     source_url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(False)
-    store_url = sqlite_url(tmp_path_factory.mktemp("pgstore") / "analytics.sqlite")
     try:
-        copy_registration_database(out, source_url)
-        refresh(source_engine(source_url), store_engine(store_url), now=DEMO_NOW)
-        yield source_url, store_url
+        copy_registration_database(sqlite_path, source_url)
+        yield source_url
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_on_postgresql(full_demo, tmp_path_factory):
+    out, _ = full_demo
+    with registrations_on_postgresql(out) as source_url:
+        store_url = sqlite_url(tmp_path_factory.mktemp("pgstore") / "analytics.sqlite")
+        refresh(source_engine(source_url), store_engine(store_url), now=DEMO_NOW)
+        yield source_url, store_url
 
 
 @pytest.fixture

@@ -1,15 +1,18 @@
 """Load: 25 visitors for 3 minutes on one dashboard server (``bench/load.py``), on the demo
-store, with Debian's chromium driven by Playwright, loopback only.
+store, loopback only: 5 in Debian's chromium driven by Playwright, 20 as sessions without a
+browser that speak Streamlit's own WebSocket protocol (25 sessions on the server; the
+drawing of 25 browsers alone would saturate the 2 cores the server shares with them).
 
 Fails on any error a visitor meets (an exception or st.error box, "Page not found", a
-request to another host, a page not drawn within 60 s, a crashed page, a sidebar widget
-that does not take a choice) and when the server's memory is not bounded. Times are
-printed, not asserted: they depend on the machine and on what else it runs (the 25
-browsers run on it too).
+request to another host, a page not drawn or a run not finished within 60 s, a crashed
+page, a sidebar widget that does not take a choice, a connection refused) and when the
+server's memory is not bounded. Times are printed, not asserted: they depend on the
+machine and on what else it runs.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -17,11 +20,14 @@ import pytest
 from test_browser import _need_browser
 
 from bench.data import app_environment
-from bench.load import describe, memory_plateaus, run
+from bench.load import SessionVisitor, Site, Tally, describe, memory_plateaus, run
+from bench.server_memory import start, stop
+from ui.pages import PAGES, PageEntry
 
 pytestmark = pytest.mark.slow
 
 USERS = 25
+BROWSERS = 5
 SECONDS = 180
 PEAK_RSS_BOUND = 1024 * 1024 * 1024
 """1 GiB for one server process with 25 sessions. Five sessions peak near 500 MB
@@ -38,7 +44,9 @@ def test_25_visitors_for_3_minutes_on_one_server(demo_on_sqlite, tmp_path: Path)
         "EHOSPITAL_DATA_DIR": str(tmp_path),  # the audit log
         "EHOSPITAL_SECRETS_FILE": str(tmp_path / "none.toml"),  # demo mode, no sign-in
     }
-    result = run(store_url, env, users=USERS, seconds=SECONDS, log=tmp_path / "server.log")
+    result = run(
+        store_url, env, users=USERS, browsers=BROWSERS, seconds=SECONDS, log=tmp_path / "server.log"
+    )
     (tmp_path / "load.json").write_text(json.dumps(result, indent=2, default=str))
     print(f"\n{describe(result)}\nall figures: {tmp_path / 'load.json'}")
 
@@ -46,7 +54,9 @@ def test_25_visitors_for_3_minutes_on_one_server(demo_on_sqlite, tmp_path: Path)
         f"{result['errors']} errors: {result['errors_by_kind']}; first ones: "
         f"{result['error_samples'][:5]}; screenshots: {result['screenshots']}"
     )
-    assert result["page_views"] >= USERS, "every visitor should have seen pages"
+    assert result["views_by_client"].get("browser", 0) >= BROWSERS, result["views_by_client"]
+    assert result["views_by_client"].get("session", 0) >= USERS - BROWSERS
+    assert len({view["visitor"] for view in result["views"]}) == USERS, "every visitor saw pages"
     rss = result["rss_bytes"]
     assert rss["peak"] < PEAK_RSS_BOUND, f"peak resident memory {rss['peak']:,} bytes"
     assert memory_plateaus(result["rss_samples"]), (
@@ -54,3 +64,40 @@ def test_25_visitors_for_3_minutes_on_one_server(demo_on_sqlite, tmp_path: Path)
         "than 10% above the middle third's: "
         f"{[(round(t), r // 2**20) for t, r in result['rss_samples']]} (s, MiB)"
     )
+
+
+def test_a_session_without_a_browser_sees_what_a_browser_would(demo_on_sqlite, tmp_path) -> None:
+    """The load's browserless visitor moves between pages and changes the sidebar's period
+    and districts in one session (each choice written into the link, as the app does); it
+    counts a page run as seen only when the server finished it and drew the page's
+    header, and names a page that does not exist."""
+    env = {**app_environment(demo_on_sqlite[1]), "EHOSPITAL_DATA_DIR": str(tmp_path)}
+    env["EHOSPITAL_SECRETS_FILE"] = str(tmp_path / "none.toml")
+    server, port = start(env, tmp_path / "server.log")
+    tally = Tally(screenshot_dir=tmp_path)
+    site = Site(port, districts=(416,), financial_years=(2025,), timeout_ms=60_000, think_seconds=0)
+    overview, trends, comparison = PAGES[0], PAGES[2], PAGES[3]
+    steps = [("deep_link", trends), ("period", None), ("district", None), ("district", None)]
+    steps += [("navigate", comparison), ("period", None), ("navigate", overview)]
+    try:
+
+        async def visit() -> None:
+            visitor = SessionVisitor(1, site, tally, seed=0)
+            for kind, page in steps:
+                await visitor.act(kind, page)
+            await visitor.act("navigate", PageEntry("views/about.py", "nav.about", "", "nowhere"))
+            await visitor._close()
+
+        asyncio.run(visit())
+    finally:
+        stop(server)
+    assert [(view["action"], view["page"]) for view in tally.views] == [
+        ("deep_link", "trends"),
+        ("period", "trends"),
+        ("district", "trends"),
+        ("district", "trends"),
+        ("navigate", "comparison"),
+        ("period", "comparison"),
+        ("navigate", "overview"),
+    ], tally.error_samples
+    assert dict(tally.errors) == {"page not found": 1}, tally.error_samples

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from views_helpers import open_page
+from views_helpers import chart_views, open_page
 
 from data_access import queries
 from data_access.engines import store_engine
@@ -17,21 +17,13 @@ PERIOD = {"period": "custom", "from": "2025-01-01", "to": "2025-02-28"}
 PAGES = ("views/overview.py", "views/trends.py", "views/comparison.py")
 
 
-def _layers(spec: dict) -> list[dict]:
-    out = [spec]
-    for key in ("layer", "hconcat", "vconcat", "concat"):
-        for part in spec.get(key, []):
-            out += _layers(part)
-    return out
-
-
 def _colours_on(at, code_of: dict[str, int]) -> dict[int, str]:  # type: ignore[no-untyped-def]
     """The colour of each district in the page's charts that colour marks by district."""
     found: dict[int, str] = {}
     for element in at.main:
         if getattr(element, "type", None) != "vega_lite_chart":
             continue
-        for layer in _layers(json.loads(element.proto.spec)):
+        for layer in chart_views(json.loads(element.proto.spec)):
             scale = layer.get("encoding", {}).get("color", {}).get("scale", {})
             for name, colour in zip(scale.get("domain", []), scale.get("range", []), strict=False):
                 if name in code_of:

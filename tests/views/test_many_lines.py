@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from conftest import DEMO_NOW, _row
-from views_helpers import open_page
+from views_helpers import chart_views, open_page
 
 from data_access.contract import source_metadata
 from data_access.engines import source_engine, store_engine
@@ -20,14 +20,6 @@ from data_access.refresh import refresh
 
 FACILITIES = 12
 COLOURED = 7  # Okabe and Ito's colours
-
-
-def _layers(spec: dict) -> list[dict]:
-    out = [spec]
-    for key in ("layer", "hconcat", "vconcat", "concat"):
-        for part in spec.get(key, []):
-            out += _layers(part)
-    return out
 
 
 @pytest.fixture
@@ -95,7 +87,7 @@ def test_lines_by_facility_colour_the_largest_and_grey_the_rest(
     at.selectbox(key="trends_grain").set_value(grain).run()
     assert not at.exception
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
-    views = _layers(spec)
+    views = chart_views(spec)
     coloured = [v for v in views if "scale" in v.get("encoding", {}).get("color", {})]
     assert coloured, "no coloured line"
     domain = coloured[0]["encoding"]["color"]["scale"]["domain"]
@@ -127,6 +119,6 @@ def test_few_lines_are_all_in_colour(many_facilities: str) -> None:
     )
     at.selectbox(key="trends_by").set_value("facility").run()
     assert not at.exception
-    views = _layers(json.loads(at.get("vega_lite_chart")[0].proto.spec))
+    views = chart_views(json.loads(at.get("vega_lite_chart")[0].proto.spec))
     assert not [v for v in views if v.get("mark", {}).get("color") == "#9e9e9e"]
     assert "in colour" not in " ".join(c.value for c in at.caption)

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import DEMO_NOW, F1, F2, _row
 from streamlit.testing.v1 import AppTest
-from views_helpers import FILTER_STATES, JANUARY, JANUARY_PERIOD, open_page
+from views_helpers import FILTER_STATES, JANUARY, JANUARY_PERIOD, chart_views, open_page
 
 from data_access.engines import source_engine, store_engine
 from data_access.queries import Scope, registration_counts
@@ -42,14 +42,6 @@ OPD, LINKED, ADOPTION = "OPD registrations", "ABHA-linked", "ABHA adoption"
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
 
-def _layers(spec: dict, data: dict | None = None) -> list[dict]:
-    """Every single view of a (possibly nested) layered spec, each with the data it draws."""
-    data = spec.get("data", data)
-    if "layer" in spec:
-        return [view for layer in spec["layer"] for view in _layers(layer, data)]
-    return [{**spec, "data": data}]
-
-
 def _charts(at: AppTest) -> list[tuple[list[dict], dict[str, pd.DataFrame]]]:
     """Each chart on the page: its views and its datasets by name, as drawn."""
     charts = []
@@ -59,7 +51,7 @@ def _charts(at: AppTest) -> list[tuple[list[dict], dict[str, pd.DataFrame]]]:
             d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas()
             for d in element.proto.datasets
         }
-        charts.append((_layers(spec), datasets))
+        charts.append((chart_views(spec), datasets))
     return charts
 
 

@@ -32,3 +32,14 @@ def open_page(page: str, params: dict[str, str]) -> AppTest:
     if page != HOME:
         at.switch_page(page).run()
     return at
+
+
+def chart_views(spec: dict, data: dict | None = None) -> list[dict]:
+    """Every view of a Vega-Lite spec, the layered, concatenated and nested ones included
+    (the spec itself first), each with the data it draws (its own or its parent's)."""
+    data = spec.get("data", data)
+    views = [{**spec, "data": data}]
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for part in spec.get(key, []):
+            views += chart_views(part, data)
+    return views

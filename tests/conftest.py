@@ -371,6 +371,17 @@ def demo_on_postgresql(full_demo, tmp_path_factory):
 
 
 @pytest.fixture
+def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's settings of this test alone: a data folder and a (missing)
+    secrets file in its temporary folder, no database URL from the environment. Used by
+    the command-line modules (``pytestmark = pytest.mark.usefixtures("isolated_config")``)."""
+    monkeypatch.setenv("EHOSPITAL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
+    monkeypatch.delenv("REGISTRATIONS_DB_URL", raising=False)
+    monkeypatch.delenv("ANALYTICS_DB_URL", raising=False)
+
+
+@pytest.fixture
 def worked_store(worked_source_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     store_url = f"sqlite:///{tmp_path / 'analytics.sqlite'}"
     refresh(source_engine(worked_source_url), store_engine(store_url), now=DEMO_NOW)

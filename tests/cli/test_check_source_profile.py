@@ -4,7 +4,6 @@ engine, after what it printed before; a missing index is a note, not a failure."
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -12,13 +11,7 @@ from conftest import worked_example_rows
 
 from cli.main import main
 
-
-@pytest.fixture(autouse=True)
-def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EHOSPITAL_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
-    monkeypatch.delenv("REGISTRATIONS_DB_URL", raising=False)
-    monkeypatch.delenv("ANALYTICS_DB_URL", raising=False)
+pytestmark = pytest.mark.usefixtures("isolated_config")
 
 
 def _check(capsys: pytest.CaptureFixture[str], url: str) -> str:

@@ -15,15 +15,9 @@ from data_access.contract import source_metadata
 from data_access.engines import store_engine
 from data_access.queries import Period, Scope, registration_counts
 
+pytestmark = pytest.mark.usefixtures("isolated_config")
+
 JANUARY = ["--from", "2025-01-01", "--to", "2025-01-31"]
-
-
-@pytest.fixture(autouse=True)
-def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EHOSPITAL_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
-    monkeypatch.delenv("REGISTRATIONS_DB_URL", raising=False)
-    monkeypatch.delenv("ANALYTICS_DB_URL", raising=False)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

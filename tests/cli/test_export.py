@@ -20,16 +20,10 @@ from i18n import Words
 from press import kit
 from press.files import COUNT_FORMAT, PERCENT_FORMAT
 
+pytestmark = pytest.mark.usefixtures("isolated_config")
+
 JANUARY = ["--from", "2025-01-01", "--to", "2025-01-31"]
 JANUARY_PERIOD = Period(date(2025, 1, 1), date(2025, 1, 31))
-
-
-@pytest.fixture(autouse=True)
-def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EHOSPITAL_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
-    monkeypatch.delenv("REGISTRATIONS_DB_URL", raising=False)
-    monkeypatch.delenv("ANALYTICS_DB_URL", raising=False)
 
 
 def export(capsys, url: str, *args: str) -> tuple[int, str, str]:

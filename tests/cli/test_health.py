@@ -14,13 +14,7 @@ from cli.main import main
 from data_access.engines import source_engine, store_engine
 from data_access.refresh import refresh
 
-
-@pytest.fixture(autouse=True)
-def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EHOSPITAL_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "none.toml"))
-    monkeypatch.delenv("REGISTRATIONS_DB_URL", raising=False)
-    monkeypatch.delenv("ANALYTICS_DB_URL", raising=False)
+pytestmark = pytest.mark.usefixtures("isolated_config")
 
 
 def health(capsys, *args: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,18 +16,12 @@ from data_access.engines import store_engine
 from data_access.queries import Period, data_quality_counts, facilities, registration_counts
 from demo.calibration import PUBLISHED_FIGURES
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_config")]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def demo(request) -> tuple[str, str]:
     return request.getfixturevalue(f"demo_on_{request.param}")
-
-
-@pytest.fixture(autouse=True)
-def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EHOSPITAL_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
 
 
 def _figures(capsys, source_url: str, store_url: str, *args: str) -> list[dict]:

@@ -29,18 +29,10 @@ from conftest import write_worked_example
 from cli.main import main
 from data_access.contract import OPTIONAL_TABLES, REQUIRED_TABLES, source_metadata
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("isolated_config")]
 
 SOURCE_TABLES = (*REQUIRED_TABLES, *OPTIONAL_TABLES)
 STATS_WAIT_SECONDS = 30
-
-
-@pytest.fixture(autouse=True)
-def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EHOSPITAL_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
-    monkeypatch.delenv("REGISTRATIONS_DB_URL", raising=False)
-    monkeypatch.delenv("ANALYTICS_DB_URL", raising=False)
 
 
 # --- the read-only role ---------------------------------------------------------------------

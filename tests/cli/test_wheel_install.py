@@ -28,14 +28,13 @@ from zipfile import ZipFile
 import pytest
 from conftest import IN_CI, free_port
 
+from bench.server_memory import BROWSER_ARGS, CHROMIUM
 from cli.main import APP_PACKAGE, app_script, main
 from data_access import config
 from data_access.config import PROJECT_ROOT
 from data_access.errors import DashboardError
 from ui.pages import PAGE_FILES
 
-CHROMIUM = "/usr/bin/chromium"
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SMALL_DEMO = {  # two facilities in two districts, one quarter: a source made in 2 s
     "facility_ids": ["IN2210000104", "IN2210000102"],
     "start": date(2025, 5, 1),

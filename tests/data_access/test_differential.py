@@ -635,6 +635,7 @@ def _aggregator(spark, source: sa.Engine):
     return SparkAggregator(spark, source)
 
 
+@pytest.mark.slow  # Hypothesis: minutes of examples on both engines
 @_examples(0.5)
 @given(data=st.data())
 def test_a_full_refresh_shows_what_the_model_says(
@@ -643,6 +644,7 @@ def test_a_full_refresh_shows_what_the_model_says(
     check_full_refresh(sources_at, data.draw(sources(engine_name), label="case"))
 
 
+@pytest.mark.slow  # Hypothesis: minutes of examples on both engines
 @_examples(0.5)
 @given(data=st.data())
 def test_an_incremental_refresh_shows_what_the_model_says(
@@ -651,6 +653,7 @@ def test_an_incremental_refresh_shows_what_the_model_says(
     check_incremental_refresh(sources_at, data.draw(changes(engine_name), label="case"))
 
 
+@pytest.mark.slow  # Hypothesis: minutes of examples on both engines
 @_examples(0.05)
 @given(data=st.data())
 def test_the_spark_refresh_shows_what_the_model_says(

@@ -225,12 +225,7 @@ class Visitor:
     async def run_until(self, deadline: float) -> None:
         await self.open_tab()
         await self.act("deep_link")
-        while time.monotonic() < deadline:
-            await asyncio.sleep(self.site.think_seconds * self.rng.uniform(0.5, 1.5))
-            if time.monotonic() >= deadline:
-                break
-            kinds, weights = zip(*ACTIONS, strict=True)
-            await self.act(self.rng.choices(kinds, weights)[0])
+        await _keep_acting(self, deadline)
 
     async def act(self, kind: str) -> None:
         """Do one action and wait for its page, within one timeout; a failed one is counted
@@ -422,12 +417,7 @@ class SessionVisitor:
     async def run_until(self, deadline: float) -> None:
         try:
             await self.act("deep_link")
-            while time.monotonic() < deadline:
-                await asyncio.sleep(self.site.think_seconds * self.rng.uniform(0.5, 1.5))
-                if time.monotonic() >= deadline:
-                    break
-                kinds, weights = zip(*ACTIONS, strict=True)
-                await self.act(self.rng.choices(kinds, weights)[0])
+            await _keep_acting(self, deadline)
         finally:
             await self._close()
 
@@ -585,6 +575,17 @@ def _note_filter(widgets: dict[str, tuple[str, list[str], list[str]]], element) 
         options = list(box.options)
         chosen = list(box.raw_values) if box.set_value else [options[i] for i in box.default]
         widgets["districts"] = (box.id, options, chosen)
+
+
+async def _keep_acting(visitor: Visitor | SessionVisitor, deadline: float) -> None:
+    """A visitor's loop after its first page: read for about ``--think`` seconds, then
+    the next action drawn from ACTIONS, until the deadline."""
+    while time.monotonic() < deadline:
+        await asyncio.sleep(visitor.site.think_seconds * visitor.rng.uniform(0.5, 1.5))
+        if time.monotonic() >= deadline:
+            break
+        kinds, weights = zip(*ACTIONS, strict=True)
+        await visitor.act(visitor.rng.choices(kinds, weights)[0])
 
 
 class WidgetIgnored(RuntimeError):

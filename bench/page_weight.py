@@ -7,8 +7,10 @@ Starts ``streamlit run app.py`` on loopback on the analytics store (demo mode: n
 sign-in) and, when Debian's nginx is installed, nginx with the repository's
 ``deploy/nginx/ehospital-dashboard.conf`` in front of it, served as written: HTTPS and
 HTTP/2, brotli when its module is installed, gzip, the cache headers, the WebSocket passed
-through; only the ports, the checkout's path and the certificate (a throwaway one, made
-here, that chromium is told to trust) are replaced. Then, for every page of
+through, Streamlit's fonts cut by the step the README asks for after an install
+(``ehospital-dashboard proxy-fonts``, here into a temporary folder); only the ports, the
+checkout's path, the cut fonts' folder and the certificate (a throwaway one, made here,
+that chromium is told to trust) are replaced. Then, for every page of
 ``ui.pages.PAGES``, opened by its deep link in Debian's chromium (Playwright): a *first
 visit* in a fresh browser context, and a *repeat visit*, the same link in a new tab of
 that context once the first is closed (the browser's cache kept, as a visitor coming back).
@@ -41,7 +43,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
@@ -49,6 +51,7 @@ from urllib.parse import urlparse
 if __package__ in (None, ""):  # run as a file: python bench/page_weight.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from cli.proxy_fonts import CutFont  # noqa: E402
 from data_access.config import PROJECT_ROOT  # noqa: E402
 
 SITE_CONFIG = PROJECT_ROOT / "deploy" / "nginx" / "ehospital-dashboard.conf"
@@ -65,16 +68,22 @@ BROWSER_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-QUERY = "period=custom&from=2025-05-01&to=2025-07-31&lang=en"
+PERIOD = "period=custom&from=2025-05-01&to=2025-07-31"
+QUERY = f"{PERIOD}&lang=en"
 """Every page's deep link carries this query: the README's example period, in English."""
 GOALS = {"first": 1_500_000, "repeat": 200_000}
 """Issue 16: a first visit of any page ≤ 1.5 MB on the wire behind the documented proxy,
 a repeat visit ≤ 200 kB (decimal units: 1 kB = 1,000 bytes)."""
 QUIET_SECONDS = 2.0
 _CHART = "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
+MAP_DRAWN = (
+    "[class*='st-key-map_select'] [data-testid='stVegaLiteChart'] svg, "
+    "[data-testid='stDeckGlJsonChart'] canvas"
+)
+"""The Map's map drawn: the light one (Vega-Lite, the default) or the interactive one."""
 READY = {
     "overview": _CHART,
-    "map": "[data-testid='stDeckGlJsonChart'] canvas",
+    "map": MAP_DRAWN,
     "trends": _CHART,
     "comparison": _CHART,
     "facility": _CHART,
@@ -173,11 +182,13 @@ def site_config(
     http_port: int,
     certificate: Certificate,
     with_brotli: bool,
+    fonts: Path,
 ) -> str:
     """``deploy/nginx/ehospital-dashboard.conf`` as it runs here: every instance on
     ``upstream_port``, the HTTPS and HTTP servers on loopback ports, the included files
-    from this checkout, the throwaway certificate; the brotli include left out when the
-    module is not installed. Nothing else is changed."""
+    from this checkout, the throwaway certificate, the cut fonts from ``fonts`` (see
+    ``cut_proxy_fonts``); the brotli include left out when the module is not installed.
+    Nothing else is changed."""
     text = SITE_CONFIG.read_text()
     text = _replace(
         text, r"server 127\.0\.0\.1:\d+;", f"server 127.0.0.1:{upstream_port};", "instance"
@@ -188,6 +199,7 @@ def site_config(
     text = _replace(
         text, r"ssl_certificate_key \S+;", f"ssl_certificate_key {certificate.key};", "key"
     )
+    text = _replace(text, r"^(\s*)root \S+;", rf"\1root {fonts};", "fonts' root")
     if not with_brotli:
         text = _replace(text, rf"^\s*include \S+/{re.escape(BROTLI_INCLUDE)};\n", "", "brotli")
     return _replace(text, re.escape(CHECKOUT) + "/", f"{PROJECT_ROOT}/", "checkout path")
@@ -229,12 +241,25 @@ class Proxy:
     brotli: bool
     version: str
     folder: Path
+    fonts: Path
+    """The root of the cut fonts (``fonts/static/media/…``)."""
+    cut_fonts: list[CutFont]
+
+
+def cut_proxy_fonts(out: Path) -> list[CutFont]:
+    """What ``ehospital-dashboard proxy-fonts --out out`` does, the step the README asks
+    for after every install: Streamlit's fonts cut to the icons and letters the pages
+    draw, written under ``out/static/media/``."""
+    from cli.main import app_script
+    from cli.proxy_fonts import app_sources, cut_fonts, icons_named_in, streamlit_static
+
+    return cut_fonts(streamlit_static(), out, icons_named_in(app_sources(app_script().parent)))
 
 
 @contextlib.contextmanager
 def documented_proxy(upstream_port: int, folder: Path) -> Iterator[Proxy]:
     """nginx with the repository's site configuration in front of ``upstream_port``, on a
-    free HTTPS port of loopback; stopped on leaving."""
+    free HTTPS port of loopback, the fonts cut for it into ``folder``; stopped on leaving."""
     reason = nginx_unavailable()
     if reason:
         raise RuntimeError(reason)
@@ -243,9 +268,11 @@ def documented_proxy(upstream_port: int, folder: Path) -> Iterator[Proxy]:
     folder.mkdir(parents=True, exist_ok=True)
     with_brotli = brotli_available()
     certificate = throwaway_certificate(folder)
+    fonts = folder / "proxy-static"
+    cut = cut_proxy_fonts(fonts)
     port = _free_port()
     site = folder / "ehospital-dashboard.conf"
-    site.write_text(site_config(upstream_port, port, _free_port(), certificate, with_brotli))
+    site.write_text(site_config(upstream_port, port, _free_port(), certificate, with_brotli, fonts))
     main = folder / "nginx.conf"
     main.write_text(main_config(folder, site, with_brotli))
     version = subprocess.run(
@@ -260,7 +287,8 @@ def documented_proxy(upstream_port: int, folder: Path) -> Iterator[Proxy]:
         )
     try:
         _wait_for_port(port, nginx, folder / "error.log")
-        yield Proxy(port, certificate, with_brotli, version.removeprefix("nginx version: "), folder)
+        version = version.removeprefix("nginx version: ")
+        yield Proxy(port, certificate, with_brotli, version, folder, fonts, cut)
     finally:
         nginx.terminate()
         try:
@@ -445,18 +473,18 @@ def visit(context, url: str, meter: WireMeter, ready: str | None = None) -> dict
     }
 
 
-def page_url(base: str, url_path: str | None) -> str:
-    return f"{base}/{url_path or ''}?{QUERY}"
+def page_url(base: str, url_path: str | None, query: str = QUERY) -> str:
+    return f"{base}/{url_path or ''}?{query}"
 
 
-def first_and_repeat(browser, base: str, entry, meter: WireMeter) -> dict:  # type: ignore[no-untyped-def]
+def first_and_repeat(browser, base: str, entry, meter: WireMeter, query: str = QUERY) -> dict:  # type: ignore[no-untyped-def]
     """A first visit in a fresh browser context, then a repeat visit in the same one; or
     ``{"error": …}`` when the page failed to render."""
     from playwright.sync_api import Error as PlaywrightError
 
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
-        url, ready = page_url(base, entry.url_path), READY.get(entry.name)
+        url, ready = page_url(base, entry.url_path, query), READY.get(entry.name)
         return {
             "first": visit(context, url, meter, ready),
             "repeat": visit(context, url, meter, ready),
@@ -475,16 +503,21 @@ def launch_browser(playwright, certificate: Certificate | None = None):  # type:
 
 
 def measure(
-    env: dict[str, str], folder: Path, log: Path, pages: Sequence[str] | None = None
+    env: dict[str, str],
+    folder: Path,
+    log: Path,
+    pages: Sequence[str] | None = None,
+    lang: str = "en",
 ) -> dict:
     """Every page (or those named in ``pages``), first and repeat visit, direct and (with
-    nginx) behind the proxy."""
+    nginx) behind the proxy, in ``lang``."""
     from playwright.sync_api import sync_playwright
 
     from bench.server_memory import start, stop
     from ui.pages import PAGES
 
-    result: dict = {"query": QUERY, "goals": GOALS, "pages": []}
+    query = f"{PERIOD}&lang={lang}"
+    result: dict = {"query": query, "goals": GOALS, "pages": []}
     server, port = start(env, log)
     meters: list[WireMeter] = []
     try:
@@ -498,7 +531,11 @@ def measure(
                 behind = WireMeter(proxy.port)
                 meters.append(behind)
                 routes["proxy"] = (f"https://127.0.0.1:{behind.port}", behind, proxy.certificate)
-                result["proxy"] = {"nginx": proxy.version, "brotli": proxy.brotli}
+                result["proxy"] = {
+                    "nginx": proxy.version,
+                    "brotli": proxy.brotli,
+                    "fonts": [asdict(font) for font in proxy.cut_fonts],
+                }
             else:
                 result["proxy"] = {"unavailable": reason}
             with sync_playwright() as playwright:
@@ -509,10 +546,10 @@ def measure(
                 for entry in PAGES:
                     if pages and entry.name not in pages:
                         continue
-                    row: dict = {"page": entry.name, "url": page_url("", entry.url_path)}
+                    row: dict = {"page": entry.name, "url": page_url("", entry.url_path, query)}
                     for name, (base, meter, _) in routes.items():
                         print(f"Page weight: {entry.name}, {name} …", file=sys.stderr, flush=True)
-                        row[name] = first_and_repeat(browsers[name], base, entry, meter)
+                        row[name] = first_and_repeat(browsers[name], base, entry, meter, query)
                     result["pages"].append(row)
                 for browser in browsers.values():
                     browser.close()
@@ -625,6 +662,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--store", help="the analytics store's URL (default: the configured one)")
     parser.add_argument("--pages", help="only these pages (ui/pages.py names, comma-separated)")
+    parser.add_argument("--lang", choices=["en", "hi"], default="en", help="the pages' language")
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
     from bench import data
@@ -638,6 +676,7 @@ def main() -> None:
             Path(folder),
             data.BENCH_DIR / "server.log",
             args.pages.split(",") if args.pages else None,
+            args.lang,
         )
     if args.json:
         json.dump(result, sys.stdout, indent=1)

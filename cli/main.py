@@ -604,6 +604,36 @@ def serve(port: int, db: str | None) -> None:
     os.execve(sys.executable, args, env)
 
 
+@cli.command(name="proxy-fonts")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Where to write them, under DIR/static/media/ (default: proxy-static in the data "
+    "folder): the root that deploy/nginx/ehospital-dashboard.conf gives nginx for them.",
+)
+def proxy_fonts(out: Path | None) -> None:
+    """Cut Streamlit's fonts to what the pages draw, for nginx to serve in their place
+    (about 0.4 MB less on every first visit); run again after every upgrade."""
+    from cli.proxy_fonts import app_sources, cut_fonts, icons_named_in, streamlit_static
+
+    target = out or _settings(None).data_dir / "proxy-static"
+    app_icons = icons_named_in(app_sources(app_script().parent))
+    _say("Cutting Streamlit's fonts (about 15 s) …")
+    try:
+        written = cut_fonts(streamlit_static(), target, app_icons)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write to {target}: {exc.strerror or exc}") from None
+    for font in written:
+        icons = f"  ({font.icons} icons)" if font.icons is not None else ""
+        click.echo(
+            f"{font.name:<42}{font.bytes_before / 1000:>5.0f} kB → "
+            f"{font.bytes_after / 1000:>3.0f} kB{icons}"
+        )
+    _say(f"in {target / 'static' / 'media'}")
+
+
 # --- entry point ---------------------------------------------------------------------------------
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; problems end in one line on stderr and exit status 2."""

@@ -1,9 +1,12 @@
 """End to end behind the documented proxy: nginx with deploy/nginx/ehospital-dashboard.conf
 (as bench/page_weight.py runs it: ports, checkout path and a throwaway certificate
-replaced) in front of a real dashboard. Streamlit's JavaScript arrives compressed (gzip,
-and brotli where the module is installed) with a year's immutable caching, the page is
-revalidated on every visit, and a page renders in chromium through the proxy, its
-WebSocket compressed by permessage-deflate.
+replaced, Streamlit's fonts cut into a folder of its own as the README's step after an
+install does) in front of a real dashboard. Streamlit's JavaScript arrives compressed
+(gzip, and brotli where the module is installed) with a year's immutable caching, the
+page is revalidated on every visit, the fonts are the cut ones (or Streamlit's, for a font
+not cut), and a page renders in chromium through the proxy, its WebSocket compressed by
+permessage-deflate and its icons drawn as icons. Its screenshot is
+artifacts/screenshots/proxy_overview.png: look at it.
 
 Without nginx the test is skipped with the reason, except under CI=true (.ci/run installs
 nginx and its brotli module), where that is a failure."""
@@ -19,7 +22,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from conftest import DEMO_NOW, IN_CI, start_server, write_worked_example
-from test_browser import _need_browser
+from test_browser import SHOTS, _need_browser
 
 from bench.page_weight import (
     BROTLI_MODULE,
@@ -29,6 +32,7 @@ from bench.page_weight import (
     nginx_unavailable,
 )
 from bench.server_memory import _wait_until_done
+from cli.proxy_fonts import ICON_FONT, MEDIA, streamlit_static
 from data_access.contract import source_metadata
 from data_access.engines import source_engine, store_engine
 from data_access.refresh import refresh
@@ -36,6 +40,24 @@ from data_access.refresh import refresh
 pytestmark = pytest.mark.slow
 
 YEAR = 365 * 24 * 3600
+ICONS_AS_DRAWN = """async () => {
+    await document.fonts.ready;
+    return [...document.querySelectorAll("body *")]
+        .filter((el) => getComputedStyle(el).fontFamily.includes("Material Symbols")
+            && el.childElementCount === 0 && el.textContent.trim() && el.offsetParent)
+        .map((el) => {
+            const text = document.createRange();
+            text.selectNodeContents(el);
+            return {
+                name: el.textContent.trim(),
+                width: text.getBoundingClientRect().width,
+                fontSize: parseFloat(getComputedStyle(el).fontSize),
+            };
+        });
+}"""
+"""Every icon on the page (a leaf element in Material Symbols, shown) with the width its
+text is drawn in: about one em for an icon, several for a name spelled in letters because
+the font lacks its ligature."""
 
 
 def _need_nginx() -> None:
@@ -108,6 +130,19 @@ def test_the_documented_proxy_compresses_caches_and_carries_the_websocket(
                 assert headers.get("content-encoding") == "br", headers
                 assert len(body) < len(plain) / 3
 
+            # The fonts: the cut ones where the step wrote them, else Streamlit's own.
+            icon_font = next(font for font in proxy.cut_fonts if font.icons is not None)
+            _, headers, body = _get(f"{base}/{MEDIA}/{icon_font.name}", trusted)
+            assert body == (proxy.fonts / MEDIA / icon_font.name).read_bytes()
+            assert len(body) < icon_font.bytes_before / 4
+            assert headers.get("cache-control") == f"public, max-age={YEAR}, immutable"
+            assert headers.get("content-type") == "font/woff2", headers
+            whole = next((streamlit_static() / MEDIA).glob("KaTeX_Main-Regular.*.woff2"))
+            _, headers, body = _get(f"{base}/{MEDIA}/{whole.name}", trusted)
+            assert body == whole.read_bytes(), "a font not cut comes from the dashboard"
+            assert headers.get("cache-control") == f"public, max-age={YEAR}, immutable"
+            assert next((streamlit_static() / MEDIA).glob(ICON_FONT)).name == icon_font.name
+
             with sync_playwright() as playwright:
                 browser = launch_browser(playwright, proxy.certificate)
                 page = browser.new_page()
@@ -127,6 +162,12 @@ def test_the_documented_proxy_compresses_caches_and_carries_the_websocket(
                 body_text = page.inner_text("body")
                 assert page.locator("[data-testid='stException']").count() == 0, body_text[:2000]
                 assert "Overview" in body_text
+                drawn = page.evaluate(ICONS_AS_DRAWN)
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SHOTS / "proxy_overview.png"), full_page=True)
+                assert {"dashboard", "map", "info"} <= {icon["name"] for icon in drawn}, drawn
+                spelled = [i for i in drawn if i["width"] > 1.5 * i["fontSize"]]
+                assert not spelled, f"icons drawn as their names, in letters: {spelled}"
                 # Off by default (.streamlit/config.toml): it starved a loaded server.
                 assert extensions and "permessage-deflate" not in extensions[0], extensions
                 browser.close()

@@ -1,6 +1,10 @@
 """The Map, visited again: the server's run of the page and what the browser draws, per visit.
 
-    .venv/bin/python -m bench.map_revisit [--store URL] [--rounds 2] [--skip-browser] [--json]
+    .venv/bin/python -m bench.map_revisit [--store URL] [--rounds 2] [--map light|interactive]
+                                          [--skip-browser] [--json]
+
+``--map``: the light map (Vega-Lite, the page's default) or the interactive one (deck.gl),
+chosen by its toggle before the first timed visit and kept for the session, as a user does.
 
 *Server*: one AppTest session opens the Overview, then the Map and Trends in turn, ``rounds``
 times, and times each run of the Map (the first includes the process's first read of the
@@ -32,6 +36,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a file: python bench/map_revisit.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.page_weight import MAP_DRAWN  # noqa: E402
+
 QUERY = "period=custom&from=2025-05-01&to=2025-07-31&lang=en"
 CHROMIUM = "/usr/bin/chromium"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -48,7 +54,7 @@ new PerformanceObserver((list) => {
 }).observe({entryTypes: ['longtask']});
 const seen = new Set();
 const watched = {
-  canvas: "[data-testid='stDeckGlJsonChart'] canvas",
+  canvas: __MAP_DRAWN__,
   rest: "[data-testid='stExpander']",
   status: "[data-testid='stStatusWidget']",
   spinner: "[data-testid='stSpinner']",
@@ -64,10 +70,13 @@ new MutationObserver(() => {
   if (state !== window.__state) { window.__state = state; mark('state ' + state); }
 }).observe(document, {subtree: true, childList: true, attributes: true,
                       attributeFilter: ['data-test-script-state']});
-"""
+""".replace("__MAP_DRAWN__", json.dumps(MAP_DRAWN))
 
 
-def server_runs(rounds: int) -> list[float]:
+INTERACTIVE_TOGGLE = "map_interactive_toggle"
+
+
+def server_runs(rounds: int, interactive: bool = False) -> list[float]:
     """Seconds of each run of the Map in one AppTest session, Trends between them."""
     from streamlit.testing.v1 import AppTest
 
@@ -77,6 +86,10 @@ def server_runs(rounds: int) -> list[float]:
     for key, value in (pair.split("=") for pair in QUERY.split("&")):
         at.query_params[key] = value
     at.run()
+    if interactive:
+        at.switch_page("views/map.py").run()
+        at.toggle(key=INTERACTIVE_TOGGLE).set_value(True).run()
+        at.switch_page("views/trends.py").run()
     times = []
     for _ in range(rounds):
         at.switch_page("views/map.py")
@@ -94,7 +107,7 @@ def _visit(page, link: str) -> dict[str, float | None]:  # type: ignore[no-untyp
     page.evaluate("window.__marks = []; window.__mark('click')")
     page.locator(f"[data-testid='stSidebarNavLink'][href$='/{link}']").click()
     if link == "map":
-        page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=TIMEOUT_MS)
+        page.wait_for_selector(MAP_DRAWN, timeout=TIMEOUT_MS)
         page.wait_for_selector("[data-testid='stExpander']", timeout=TIMEOUT_MS)
     page.wait_for_selector("[data-test-script-state='notRunning']", timeout=TIMEOUT_MS)
     page.wait_for_timeout(1500)  # the map's first frame, and any task after it
@@ -119,7 +132,9 @@ def _visit(page, link: str) -> dict[str, float | None]:  # type: ignore[no-untyp
     }
 
 
-def browser_visits(env: dict[str, str], rounds: int, log: Path) -> list[dict]:
+def browser_visits(
+    env: dict[str, str], rounds: int, log: Path, interactive: bool = False
+) -> list[dict]:
     """Each visit of the Map in one browser session, Trends between them."""
     from playwright.sync_api import sync_playwright
 
@@ -134,6 +149,13 @@ def browser_visits(env: dict[str, str], rounds: int, log: Path) -> list[dict]:
             page.goto(f"http://127.0.0.1:{port}/?{QUERY}")
             page.wait_for_selector("[data-testid='stVegaLiteChart']", timeout=TIMEOUT_MS)
             page.wait_for_selector("[data-test-script-state='notRunning']", timeout=TIMEOUT_MS)
+            if interactive:
+                _visit(page, "map")
+                page.get_by_text("Interactive map", exact=True).click()
+                page.wait_for_selector(
+                    "[data-testid='stDeckGlJsonChart'] canvas", timeout=TIMEOUT_MS
+                )
+                _visit(page, "trends")
             visits = []
             for _ in range(rounds):
                 visits.append(_visit(page, "map"))
@@ -152,6 +174,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--store", help="the analytics store's URL (default: the configured one)")
     parser.add_argument("--rounds", type=int, default=2, help="visits of the Map")
+    parser.add_argument(
+        "--map", choices=["light", "interactive"], default="light", help="which map is drawn"
+    )
     parser.add_argument("--skip-browser", action="store_true", help="the server's runs only")
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
@@ -164,18 +189,21 @@ def main() -> None:
 
     store_url = load_settings().store_url
     result: dict = {"store": describe(store_url), "load_average": os.getloadavg()}
-    result["server_seconds"] = server_runs(args.rounds)
+    interactive = args.map == "interactive"
+    result["map"] = args.map
+    result["server_seconds"] = server_runs(args.rounds, interactive)
     if not args.skip_browser:
         from bench.data import app_environment
 
         with tempfile.TemporaryDirectory(prefix="map-revisit-") as folder:
             result["browser"] = browser_visits(
-                app_environment(store_url), args.rounds, Path(folder) / "server.log"
+                app_environment(store_url), args.rounds, Path(folder) / "server.log", interactive
             )
     if args.json:
         json.dump(result, sys.stdout)
         return
-    print(f"store: {result['store']}; load average {result['load_average'][0]:.1f}")
+    load = result["load_average"][0]
+    print(f"the {args.map} map; store: {result['store']}; load average {load:.1f}")
     runs = result["server_seconds"]
     print(
         f"server, the Map's run: first visit {runs[0]:.2f} s, later visits "

@@ -171,7 +171,7 @@ def district_features(
             {
                 "type": "Feature",
                 "geometry": shape.__geo_interface__,
-                "properties": {name: _plain(value) for name, value in row.items()},
+                "properties": {name: plain(value) for name, value in row.items()},
             }
         )
     return {"type": "FeatureCollection", "features": features}
@@ -247,10 +247,10 @@ def view_state_for(
     }
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """numpy scalars and NaN as JSON-friendly Python values."""
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if pd.api.types.is_scalar(value) and pd.isna(value):
         return None
     if hasattr(value, "item") and not isinstance(value, str):

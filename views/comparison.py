@@ -22,7 +22,7 @@ from ui.frame import open_page
 
 TREND_MONTHS = 6
 DEFAULT_TARGET_PERCENT = 60
-FUNNEL_GRID_POINTS = 100
+FUNNEL_GRID_POINTS = 40
 FUNNEL_LEVELS = (0.95, 0.998)
 VERDICT_LEVEL = 0.998
 # Adoption shaded in 10-point bands of viridis (colour-blind safe), with legible text on each.
@@ -394,6 +394,8 @@ else:
         ],
         ignore_index=True,
     )
+    # Categories: each curve's names cross the WebSocket once, not once per point.
+    curves = curves.astype({control_limits: "category", "side": "category"})
     # "," groups the volume the Indian way (the chart's locale); log ticks would not otherwise.
     volume_axis = alt.Axis(format=",")
     volume_scale = alt.Scale(type="log")

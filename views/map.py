@@ -14,8 +14,8 @@ from geo import boundaries as geo_boundaries
 from geo import layers
 from metrics.change import CHANGE_MIN_REGISTRATIONS, now_and_before
 from press.maps import choropleth
-from ui import data, progress
-from ui.exports import chart_downloads, table_downloads
+from ui import data, light_map, progress
+from ui.exports import chart_downloads, localised, table_downloads
 from ui.filters import narrow_to
 from ui.frame import open_page
 
@@ -26,6 +26,11 @@ MAP_KEY, NARROW_KEY, REQUEST_KEY, METRIC_KEY = (
     "map_metric",
 )
 GENERATION_KEY = "map_generation"
+# The interactive (deck.gl) map is chosen per session: the toggle's own state is dropped
+# when the page is left, so its value is kept under a key of its own.
+INTERACTIVE_KEY, INTERACTIVE_TOGGLE = "map_interactive", "map_interactive_toggle"
+# The light map's height: fitted to it on a desk, to the width on a phone.
+LIGHT_MAP_HEIGHT_PX = 560
 # Layer ids (and the keys of a click's selection): codes, so no English word is in a Hindi page.
 DISTRICT_LAYER, FACILITY_LAYER = "lgd", "hfr"
 MAP_HEIGHT_PX = 640
@@ -59,6 +64,17 @@ def _request_from_map(key: str) -> None:
     for point in objects.get(FACILITY_LAYER, []):
         if point.get("facility_id"):
             st.session_state[REQUEST_KEY] = {"facilities": [point["facility_id"]]}
+
+
+def _request_from_light_map(key: str) -> None:
+    request = light_map.clicked(st.session_state[key])
+    if request is not None:
+        st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
+        st.session_state[REQUEST_KEY] = request
+
+
+def _remember_interactive() -> None:
+    st.session_state[INTERACTIVE_KEY] = st.session_state[INTERACTIVE_TOGGLE]
 
 
 def _request_from_selectbox() -> None:
@@ -115,11 +131,16 @@ metric = st.radio(
     horizontal=True,
     key=METRIC_KEY,
 )
+interactive = st.toggle(
+    w("map.interactive"),
+    value=bool(st.session_state.get(INTERACTIVE_KEY, False)),
+    key=INTERACTIVE_TOGGLE,
+    on_change=_remember_interactive,
+    help=w("map.interactive.help"),
+)
 metric_name = w(f"map.metric.{metric}")
 map_title = w(f"map.title.{metric}")
-value_column = {"adoption": "abha_share", "volume": "opd_registrations", "change": "points"}[
-    metric
-]
+value_column = {"adoption": "abha_share", "volume": "opd_registrations", "change": "points"}[metric]
 district_rows = pd.DataFrame({"lgd_code": sorted(district_names)}).merge(
     district_figures.rename(columns={"district_lgd": "lgd_code"}), on="lgd_code", how="left"
 )
@@ -146,20 +167,49 @@ else:
     vmin, vmax = layers.diverging_domain(in_scope_values, step=5.0)
 
 
-def _figures_text(row: pd.Series) -> str:
-    """The tooltip's figures, one 'name: value' line each."""
+FIGURE_FIELDS = ("opd", "linked", "share", "change")
+
+
+def _figures(row: pd.Series) -> list[str]:
+    """The tooltip's figures, in the order of FIGURE_FIELDS; none without registrations."""
     registrations = 0 if pd.isna(row["opd_registrations"]) else row["opd_registrations"]
     if registrations == 0:
-        return w("map.no_registrations")
+        return []
     share = None if pd.isna(row["abha_share"]) else float(row["abha_share"])
     change = None if pd.isna(row["points"]) else float(row["points"])
-    lines = [
-        (w("figure.opd_registrations"), w.count(registrations)),
-        (w("figure.abha_linked"), w.count(row["abha_linked"])),
-        (w("figure.abha_share"), w.percent(share)),
-        (w("map.change_vs_previous"), w.points(change)),
+    return [
+        w.count(registrations),
+        w.count(row["abha_linked"]),
+        w.percent(share),
+        w.points(change),
     ]
-    return "\n".join(f"{name}: {value}" for name, value in lines)
+
+
+FIGURE_TITLES = (
+    w("figure.opd_registrations"),
+    w("figure.abha_linked"),
+    w("figure.abha_share"),
+    w("map.change_vs_previous"),
+)
+
+
+def _figures_text(row: pd.Series) -> str:
+    """The interactive map's tooltip figures, one 'name: value' line each."""
+    values = _figures(row)
+    if not values:
+        return w("map.no_registrations")
+    return "\n".join(f"{name}: {value}" for name, value in zip(FIGURE_TITLES, values, strict=True))
+
+
+def _figure_columns(rows: pd.DataFrame, in_scope: pd.Series) -> dict[str, list[str]]:
+    """The light map's tooltip figures, a column each ("–" for none, "" outside the scope)."""
+    columns: dict[str, list[str]] = {field: [] for field in FIGURE_FIELDS}
+    none = dict.fromkeys(FIGURE_FIELDS, "–") | {"opd": w.count(0), "linked": w.count(0)}
+    for (_, row), shown in zip(rows.iterrows(), in_scope, strict=True):
+        values = _figures(row) if shown else []
+        for index, field in enumerate(FIGURE_FIELDS):
+            columns[field].append(values[index] if values else none[field] if shown else "")
+    return columns
 
 
 # With facilities or facility types chosen, a district's figures are those facilities'
@@ -197,6 +247,32 @@ district_rows["line"] = [
     list(layers.OUTLINE if in_scope else layers.OUTSIDE_OUTLINE)
     for in_scope in district_rows["in_scope"]
 ]
+
+# --- the light map's rows: the same colours, radii and text as the interactive map's ------
+LIGHT_TOOLTIP = [
+    ("name", "title"),  # vega-tooltip heads the tooltip with the field titled "title"
+    ("kind", w("map.kind")),
+    *zip(FIGURE_FIELDS, FIGURE_TITLES, strict=True),
+]
+
+
+def _light_rows() -> tuple[pd.DataFrame, pd.DataFrame, list[dict[str, object]]]:
+    districts = district_rows[["lgd_code", "name", "kind", "fill", "line"]].assign(
+        dashed=(district_rows["in_scope"] & ~district_rows["has_data"]).to_numpy(),
+        **_figure_columns(district_rows, district_rows["in_scope"]),
+    )
+    facilities = located[["facility_id", "name", "kind", "longitude", "latitude", "radius"]]
+    facilities = facilities.assign(
+        fill=located["fill"].to_numpy(),
+        **_figure_columns(located, pd.Series(True, index=located.index)),
+    )
+    names = [
+        {"name": district_names[code], "longitude": labels[code][0], "latitude": labels[code][1]}
+        for code in scope_codes
+        if code in labels
+    ]
+    return districts, facilities, names
+
 
 # --- the figures, as the tables and the files show them ------------------------------------
 opd, linked, adoption, change = (
@@ -410,7 +486,10 @@ def _legend_html() -> str:
 
 
 with side:
-    st.markdown(_legend_html(), unsafe_allow_html=True)
+    # st.html, not markdown with HTML: the markdown renderer's HTML support is 53 kB more
+    # JavaScript on a first visit, which no other page needs. The legend holds only the
+    # catalogue's words and the scale's figures.
+    st.html(_legend_html())
     if metric == "change":
         st.caption(w("map.change_note", minimum=w.count(CHANGE_MIN_REGISTRATIONS)))
     if filters.facilities:
@@ -500,12 +579,32 @@ with st.expander(w("map.facilities")):
 # --- the map, drawn last ------------------------------------------------------------------------
 # deck.gl's first frame holds a browser without a usable GPU for seconds: drawn last, the map
 # comes after the rest of the page, in the place kept for it (docs/performance.md).
-if bounds is not None:
+if bounds is not None and interactive:
     map_place.pydeck_chart(
         deck,
         height=MAP_HEIGHT_PX,
         on_select=partial(_request_from_map, map_key),
         selection_mode="single-object",
+        key=map_key,
+        alt=w("map.alt", title=map_title, scope=page.scope_text),
+    )
+elif bounds is not None:
+    light_districts, light_facilities, light_labels = _light_rows()
+    map_place.altair_chart(
+        localised(
+            light_map.light_map(
+                boundaries,
+                light_districts,
+                light_facilities,
+                labels=light_labels,
+                tooltip=LIGHT_TOOLTIP,
+                height=LIGHT_MAP_HEIGHT_PX,
+                fit_to=scope_codes,
+            )
+        ),
+        width="stretch",
+        on_select=partial(_request_from_light_map, map_key),
+        selection_mode=[light_map.DISTRICT_SELECTION, light_map.FACILITY_SELECTION],
         key=map_key,
         alt=w("map.alt", title=map_title, scope=page.scope_text),
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import start_server
-from test_browser import BROWSER_ARGS, CHROMIUM, PAGES, QUERY, SHOTS, _need_browser
+from test_browser import BROWSER_ARGS, CHROMIUM, MAP_DRAWN, PAGES, QUERY, SHOTS, _need_browser
 
 pytestmark = pytest.mark.slow
 
@@ -60,7 +60,7 @@ def _open(page, port: int, path: str, expects: list[str], lang: str) -> None:
     if "image" in expects:
         page.wait_for_selector("[data-testid='stImage'] img", timeout=90_000)
     if "map" in expects:
-        page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
+        page.wait_for_selector(MAP_DRAWN, timeout=60_000)
     page.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
     page.wait_for_function("[...document.images].every(image => image.complete)")
     page.wait_for_timeout(1000)  # the charts' own drawing after the script

@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import IN_CI, start_server
 
+from bench.page_weight import MAP_DRAWN
 from data_access.config import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -91,7 +92,7 @@ def test_page_by_deep_link_on_a_fresh_server(
             if "image" in expects:
                 page.wait_for_selector("[data-testid='stImage'] img", timeout=90_000)
             if "map" in expects:
-                page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
+                page.wait_for_selector(MAP_DRAWN, timeout=60_000)
             page.wait_for_timeout(2500)  # let the last charts draw
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SHOTS / f"{name}_{lang}.png"), full_page=True)

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 from conftest import F_HTML, HTML_NAME, start_server
-from test_browser import BROWSER_ARGS, CHROMIUM, SHOTS, _need_browser, _watch_for_foreign_requests
+from test_browser import (
+    BROWSER_ARGS,
+    CHROMIUM,
+    MAP_DRAWN,
+    SHOTS,
+    _need_browser,
+    _watch_for_foreign_requests,
+)
 
 pytestmark = pytest.mark.slow
 QUERY = "?period=custom&from=2025-01-01&to=2025-01-31"
@@ -37,6 +44,20 @@ def test_html_in_registry_names_never_runs(dirty_store: str, tmp_path: Path) -> 
                 page.wait_for_selector("[data-testid='stHeading']", timeout=60_000)
                 page.wait_for_timeout(2500)
                 assert page.locator("[data-testid='stException']").count() == 0
+            # The light map's tooltips: hover every facility's circle.
+            page.goto(f"http://127.0.0.1:{port}/map{QUERY}&lang=en")
+            page.wait_for_selector(MAP_DRAWN, timeout=60_000)
+            page.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
+            tooltips = []
+            circles = page.locator("[data-testid='stVegaLiteChart'] g.mark-symbol path")
+            for index in range(circles.count()):
+                circles.nth(index).hover(force=True)
+                page.wait_for_timeout(200)
+                tooltip = page.locator("#vg-tooltip-element")
+                if tooltip.count():
+                    tooltips.append(tooltip.inner_text())
+            assert any(HTML_NAME.split(" CHC")[0] in text for text in tooltips), tooltips
+            assert page.locator("#vg-tooltip-element b").count() == 0, "markup in a tooltip"
             page.goto(f"http://127.0.0.1:{port}/facility{QUERY}&facility={F_HTML}")
             page.wait_for_selector("[data-testid='stHeading']", timeout=60_000)
             page.wait_for_timeout(2500)

@@ -125,6 +125,7 @@ def test_the_map_tooltip_gets_names_escaped(dirty_store: str) -> None:
     """deck.gl writes a tooltip's values into the page as HTML: the map hands it the
     names escaped, so the markup shows as text and no script runs."""
     at = open_page("views/map.py", JANUARY)
+    at.toggle(key="map_interactive_toggle").set_value(True).run()
     assert not at.exception
     (deck,) = at.get("deck_gl_json_chart")
     spec = json.loads(deck.proto.json)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from conftest import F1, F2
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
-from views_helpers import FILTER_STATES, JANUARY, open_page
+from views_helpers import FILTER_STATES, JANUARY, chart_views, open_page
 
 from data_access import store as store_tables
 from data_access.engines import store_engine
@@ -45,7 +45,7 @@ def test_every_metric_renders_with_its_legend(worked_store: str, metric: str) ->
     at = open_page(PAGE, JANUARY)
     at.radio(key="map_metric").set_value(metric).run()
     assert not at.exception, at.exception
-    legend = " ".join(md.value for md in at.markdown)
+    legend = _legend(at)
     assert "No data" in legend, "the legend names the no-data colour"
     assert "Outside the filters" in legend
 
@@ -152,13 +152,27 @@ def test_a_district_without_a_boundary_is_listed(worked_store: str) -> None:
     assert "Nowhere" in at.dataframe[0].value["District"].tolist()
 
 
+def _legend(at: AppTest) -> str:
+    """The legend's text (st.html, as the page draws it)."""
+    return " ".join(element.proto.body for element in at.get("html"))
+
+
 def _deck(at) -> dict:
     return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
 
 
+def _interactive(params: dict[str, str]) -> AppTest:
+    """The Map with its interactive (deck.gl) map chosen, as a user does by the toggle."""
+    at = open_page(PAGE, params)
+    assert not at.get("deck_gl_json_chart"), "the light map is the default"
+    at.toggle(key="map_interactive_toggle").set_value(True).run()
+    assert not at.exception, at.exception
+    return at
+
+
 @pytest.mark.parametrize("engine_name", ["sqlite"])
 def test_the_map_draws_offline_with_districts_facilities_and_no_data(worked_store: str) -> None:
-    deck = _deck(open_page(PAGE, JANUARY))
+    deck = _deck(_interactive(JANUARY))
     assert "mapProvider" not in deck, "no basemap provider: nothing is fetched"
     assert deck["mapStyle"] == "__MAP_STYLE__", "pydeck's placeholder, dropped by Streamlit"
     layers = {layer["id"]: layer for layer in deck["layers"]}
@@ -184,7 +198,7 @@ def test_the_map_draws_offline_with_districts_facilities_and_no_data(worked_stor
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])
 def test_the_map_in_hindi_names_and_describes_in_hindi(worked_store: str) -> None:
-    at = open_page(PAGE, {**JANUARY, "lang": "hi"})
+    at = _interactive({**JANUARY, "lang": "hi"})
     layers = {layer["id"]: layer for layer in _deck(at)["layers"]}
     districts = {
         f["properties"]["lgd_code"]: f["properties"] for f in layers["lgd"]["data"]["features"]
@@ -209,7 +223,7 @@ def test_the_map_in_hindi_names_and_describes_in_hindi(worked_store: str) -> Non
         "बदलाव (प्रतिशत अंक)",
     ]
     assert _shown(at, 0).set_index("जिला").loc["सुकमा", "आभा लिंकिंग दर"] == "–"
-    legend = " ".join(md.value for md in at.markdown)
+    legend = _legend(at)
     assert "आँकड़े नहीं" in legend and "फ़िल्टर के बाहर" in legend
     notes = " ".join(c.value for c in at.caption)
     assert "CHC Test" in notes, "a facility without a Hindi name keeps its English one"
@@ -220,14 +234,14 @@ def test_the_change_legend_in_hindi(worked_store: str) -> None:
     at = open_page(PAGE, {**JANUARY, "lang": "hi"})
     at.radio(key="map_metric").set_value("change").run()
     assert not at.exception, at.exception
-    legend = " ".join(md.value for md in at.markdown)
+    legend = _legend(at)
     assert "0 प्रतिशत अंक" in legend and "तुलना के लिए पंजीयन नहीं" in legend
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])
 def test_the_view_follows_the_districts_in_scope(worked_store: str) -> None:
-    division = _deck(open_page(PAGE, JANUARY))["initialViewState"]
-    bastar = _deck(open_page(PAGE, {**JANUARY, "district": "414"}))["initialViewState"]
+    division = _deck(_interactive(JANUARY))["initialViewState"]
+    bastar = _deck(_interactive({**JANUARY, "district": "414"}))["initialViewState"]
     assert bastar["zoom"] > division["zoom"]
     assert bastar["latitude"] == pytest.approx(19.2, abs=0.6)
     assert bastar["longitude"] == pytest.approx(81.9, abs=0.6)
@@ -240,7 +254,7 @@ def test_the_map_fits_a_phone(worked_store: str, district: str | None) -> None:
     fitted to 820 px, a phone lost the east of the division."""
     from geo import boundaries, layers
 
-    at = open_page(PAGE, {**JANUARY, **({"district": district} if district else {})})
+    at = _interactive({**JANUARY, **({"district": district} if district else {})})
     view = _deck(at)["initialViewState"]
     codes = [int(district)] if district else [414, 416, 649]
     bounds = layers.bounds_of(boundaries.district_boundaries(tuple(codes), None))
@@ -248,3 +262,103 @@ def test_the_map_fits_a_phone(worked_store: str, district: str | None) -> None:
     minx, _, maxx, _ = bounds
     width_px = (maxx - minx) / 360 * 512 * 2 ** view["zoom"]
     assert width_px <= 390 - 2 * 16, f"{width_px:.0f} px of districts on a 390 px screen"
+
+
+# --- the light map (the default): Vega-Lite, the same figures and colours ---------------------
+def _light(at: AppTest) -> dict:
+    (chart,) = [e for e in at.get("vega_lite_chart") if "district_click" in e.proto.spec]
+    return json.loads(chart.proto.spec)
+
+
+def _light_layers(spec: dict) -> dict[str, list[dict]]:
+    """The light map's data by what it draws: shapes, dashed outlines, circles, names."""
+    drawn: dict[str, list[dict]] = {}
+    for view in chart_views(spec)[1:]:
+        mark = view["mark"]["type"]
+        kind = {"geoshape": "dashed" if view["mark"].get("filled") is False else "shapes"}.get(
+            mark, {"circle": "circles", "text": "names"}.get(mark, mark)
+        )
+        drawn.setdefault(kind, view["data"]["values"])
+    return drawn
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_light_map_is_the_default_with_the_interactive_maps_figures(
+    worked_store: str,
+) -> None:
+    """The default map loads no deck.gl (0.75 MB on a first visit) and draws what the
+    interactive one draws: the same districts and colours, the no-data outline, the
+    located facility with its figures, the district names."""
+    at = open_page(PAGE, JANUARY)
+    assert not at.exception, at.exception
+    assert not at.get("deck_gl_json_chart")
+    drawn = _light_layers(_light(at))
+    shapes = {shape["lgd_code"]: shape for shape in drawn["shapes"]}
+    assert set(shapes) == {414, 416, 649}
+    assert [shape["lgd_code"] for shape in drawn["dashed"]] == [649]
+    (point,) = drawn["circles"]  # F2 has no coordinates
+    assert point["facility_id"] == F1
+    assert (point["opd"], point["linked"], point["share"]) == ("5", "2", "40.0%")
+    assert point["kind"] == "District hospital · Bastar district"
+    assert shapes[414]["kind"] == "District · LGD 414" and shapes[414]["opd"] == "5"
+    assert shapes[649]["opd"] == "0" and shapes[649]["share"] == "–"
+    assert sorted(n["name"] for n in drawn["names"]) == [
+        "Bastar",
+        "Dakshin Bastar Dantewada",
+        "Sukma",
+    ]
+
+    deck = _deck(_interactive(JANUARY))
+    deck_districts = {
+        f["properties"]["lgd_code"]: f["properties"]
+        for layer in deck["layers"]
+        if layer["id"] == "lgd"
+        for f in layer["data"]["features"]
+    }
+    from geo.layers import rgb_to_hex
+
+    for code, shape in shapes.items():
+        assert shape["fill"] == rgb_to_hex(deck_districts[code]["fill"]), code
+        assert shape["line"] == rgb_to_hex(deck_districts[code]["line"]), code
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_light_map_names_districts_in_hindi(worked_store: str) -> None:
+    """deck.gl's TextLayer cannot shape Devanagari, so the interactive map leaves Hindi
+    names to its tooltip; the light map's names are drawn by the browser, in Hindi."""
+    at = open_page(PAGE, {**JANUARY, "lang": "hi"})
+    spec = _light(at)
+    drawn = _light_layers(spec)
+    assert "दक्षिण बस्तर दंतेवाड़ा" in [n["name"] for n in drawn["names"]]
+    titles = [
+        field.get("title")
+        for view in chart_views(spec)
+        for field in view.get("encoding", {}).get("tooltip", [])
+    ]
+    assert "ओपीडी पंजीयन" in titles and "आभा लिंकिंग दर" in titles
+    assert not [t for t in titles if t and t.isascii() and t != "title"], titles
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_interactive_map_stays_chosen_for_the_session(worked_store: str) -> None:
+    """Chosen once, it is the map on every later visit of the page in the session (the
+    toggle's own state is dropped when the page is left)."""
+    at = _interactive(JANUARY)
+    at.switch_page("views/trends.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert at.get("deck_gl_json_chart"), "the interactive map was forgotten"
+    assert at.toggle(key="map_interactive_toggle").value is True
+    at.toggle(key="map_interactive_toggle").set_value(False).run()
+    assert not at.get("deck_gl_json_chart")
+
+
+def test_a_click_on_the_light_map_asks_for_its_district_or_facility() -> None:
+    from ui.light_map import clicked
+
+    state = {"selection": {"district_click": [{"lgd_code": 416}], "facility_click": []}}
+    assert clicked(state) == {"districts": [416]}
+    state = {"selection": {"district_click": [], "facility_click": [{"facility_id": "IN1"}]}}
+    assert clicked(state) == {"facilities": ["IN1"]}
+    assert clicked({"selection": {"district_click": [], "facility_click": []}}) is None
+    assert clicked({}) is None

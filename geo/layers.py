@@ -13,6 +13,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 Colour = list[int]
 
@@ -175,6 +176,13 @@ def district_features(
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def clockwise(geometries: Any) -> Any:
+    """The shapes with every exterior ring clockwise, for Vega's d3, which draws on the
+    sphere: a counter-clockwise ring (as GeoJSON files usually have) would be the rest of
+    the world."""
+    return shapely.orient_polygons(geometries, exterior_cw=True)
 
 
 def label_positions(boundaries: gpd.GeoDataFrame) -> dict[int, list[float]]:

@@ -13,7 +13,6 @@ from typing import Any
 import altair as alt
 import geopandas as gpd
 import pandas as pd
-import shapely
 
 from geo import layers
 
@@ -72,7 +71,7 @@ def choropleth(
             f" : {_literal(missing_label)}"
         )
     return (
-        alt.layer(*drawn, *_label_layers(points, label_values))
+        alt.layer(*drawn, *label_layers(points, label_values))
         .project(type="mercator")
         .properties(
             width=width, height=_height(boundaries, width), view=alt.ViewBackground(stroke=None)
@@ -121,12 +120,17 @@ def _without_data(shapes: alt.Chart, missing_label: str) -> alt.Chart:
     )
 
 
-def _label_layers(points: alt.Chart, label_values: bool) -> list[alt.Chart]:
-    """Names (and values) at a point inside each district, over a white halo."""
+def label_layers(
+    points: alt.Chart, label_values: bool = False, clip: bool = False
+) -> list[alt.Chart]:
+    """Names (and values) at a point inside each district, over a white halo. ``points``
+    has ``name``, ``longitude``, ``latitude`` (and ``value_label``); ``clip`` cuts the
+    labels at the view's edges (a map fitted to part of the shapes)."""
     place = {"longitude": "longitude:Q", "latitude": "latitude:Q"}
     halo = {"stroke": "white", "strokeWidth": 3, "strokeJoin": "round"}
-    name = {"fontSize": LABEL_SIZE, "fontWeight": "bold", "dy": -7 if label_values else 0}
-    value = {"fontSize": LABEL_SIZE - 1, "dy": 8}
+    cut = {"clip": True} if clip else {}
+    name = {"fontSize": LABEL_SIZE, "fontWeight": "bold", "dy": -7 if label_values else 0, **cut}
+    value = {"fontSize": LABEL_SIZE - 1, "dy": 8, **cut}
     drawn = []
     for style in ({**name, **halo}, name):
         drawn.append(points.mark_text(**style).encode(**place, text="name:N"))
@@ -162,9 +166,7 @@ def _districts(
     if "boundary_name" in merged:
         merged[NAME_FIELD] = merged[NAME_FIELD].fillna(merged["boundary_name"].str.title())
     merged[VALUE_FIELD] = pd.to_numeric(merged[VALUE_FIELD], errors="coerce")
-    # d3 draws on the sphere: an exterior ring must run clockwise, or the shape is the
-    # rest of the world. GeoJSON files usually run counter-clockwise.
-    merged["geometry"] = shapely.orient_polygons(merged.geometry.to_numpy(), exterior_cw=True)
+    merged["geometry"] = layers.clockwise(merged.geometry.to_numpy())
     return merged
 
 

@@ -23,10 +23,10 @@ import pandas as pd
 import shapely
 
 from geo import layers
+from press.maps import label_layers
 
 DISTRICT_SELECTION, FACILITY_SELECTION = "district_click", "facility_click"
 """The names of the two click selections: ``on_select``'s state is keyed by them."""
-LABEL_SIZE = 12
 COORDINATE_GRID = 1e-4
 
 
@@ -103,10 +103,7 @@ def light_map(
     )
     if labels:
         names = alt.Chart(alt.Data(values=[dict(label) for label in labels]))
-        halo = {"stroke": "white", "strokeWidth": 3, "strokeJoin": "round"}
-        text = {"fontSize": LABEL_SIZE, "fontWeight": "bold", "clip": True}
-        for style in ({**text, **halo}, text):
-            drawn.append(names.mark_text(**style).encode(**place, text="name:N"))
+        drawn += label_layers(names, clip=True)
     scope = boundaries[boundaries["lgd_code"].isin(list(fit_to))]
     bounds = layers.bounds_of(scope if len(scope) else boundaries)
     # Fitted to the corners of the scope's bounds: the same extent as its shapes, without
@@ -133,13 +130,10 @@ def _shapes(boundaries: gpd.GeoDataFrame, districts: pd.DataFrame) -> list[dict[
     """One GeoJSON feature per district with a boundary, its fields at the top level (so
     that a click's selection reads ``lgd_code`` as it is) and its colours as hex."""
     oriented = boundaries.assign(
-        # d3 draws on the sphere: an exterior ring must run clockwise, or the shape is
-        # the rest of the world. GeoJSON files usually run counter-clockwise. Coordinates
-        # to 4 decimals (about 11 m; a pixel of the map is hundreds of metres): half the
-        # bytes of the shapes on the wire.
-        geometry=shapely.orient_polygons(
-            shapely.set_precision(boundaries.geometry.to_numpy(), COORDINATE_GRID),
-            exterior_cw=True,
+        # Coordinates to 4 decimals (about 11 m; a pixel of the map is hundreds of
+        # metres): half the bytes of the shapes on the wire.
+        geometry=layers.clockwise(
+            shapely.set_precision(boundaries.geometry.to_numpy(), COORDINATE_GRID)
         )
     )
     collection = layers.district_features(oriented, districts)

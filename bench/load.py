@@ -496,7 +496,7 @@ class SessionVisitor:
                 f"ws://127.0.0.1:{self.site.port}/_stcore/stream",
                 subprotocols=["streamlit"],  # type: ignore[list-item]
                 max_size=None,
-                compression=None,
+                compression="deflate",  # as a browser asks (the server may decline)
             )
         ask = BackMsg()
         ask.rerun_script.query_string = self.query_string
@@ -669,6 +669,10 @@ class MemorySampler(threading.Thread):
         self.server_cpu_seconds = self.machine_busy_seconds = 0.0
         self.browser_cpu_seconds = 0.0
 
+    def elapsed(self) -> float:
+        """Seconds since the sampler began, on its samples' clock."""
+        return time.monotonic() - self._began
+
     def sample(self) -> None:
         try:
             now = memory(self.pid)
@@ -765,9 +769,16 @@ def run(
     timeout_seconds: float = 60,
     sample_every: float = 3.0,
     seed: int = 0,
+    rounds: int = 1,
     log: Path,
 ) -> dict:
-    """Load one server on ``store_url`` (its environment ``env``); the figures as a dict."""
+    """Load one server on ``store_url`` (its environment ``env``); the figures as a dict.
+
+    ``rounds``: the same visitors make the same visits (the same seed: the same pages,
+    filters and pauses) that many times, each ``seconds`` long with a new browser and new
+    sessions, on the one server. What a round's visits ask of the caches the round before
+    already holds; memory that still grows from one round's end to the next is kept per
+    view or per session (``memory_levels``)."""
     districts, years = _store_facts(store_url)
     load_before = os.getloadavg()
     server, port = start(env, log)
@@ -778,7 +789,10 @@ def run(
         sampler.start()
         site = Site(port, districts, years, int(timeout_seconds * 1000), think_seconds)
         started = time.monotonic()
-        asyncio.run(_drive(site, users, browsers, seconds, seed, tally, sampler))
+        round_ends: list[float] = []
+        for _ in range(rounds):
+            asyncio.run(_drive(site, users, browsers, seconds, seed, tally, sampler))
+            round_ends.append(sampler.elapsed())
         elapsed = time.monotonic() - started
         sampler.stop()
         server_alive = server.poll() is None
@@ -792,6 +806,8 @@ def run(
         users=users,
         browsers=len(browser_numbers(users, browsers)),
         seconds=seconds,
+        rounds=rounds,
+        round_ends=round_ends,
         elapsed=elapsed,
         think_seconds=think_seconds,
         timeout_seconds=timeout_seconds,
@@ -850,18 +866,23 @@ def summarise(tally: Tally, sampler: MemorySampler, **run_facts: object) -> dict
     }
 
 
-def memory_plateaus(samples: list[tuple[float, int]], tolerance: float = 0.10) -> bool:
-    """True when the server's memory levelled off: the median resident size of the run's
-    last third is within ``tolerance`` of the middle third's. A leak (memory growing with
-    every view or session) keeps raising it; a run in flight only makes a passing peak,
-    which a median ignores. The first third, the visitors' arrival and the cold caches,
-    is left out."""
-    if len(samples) < 9:
-        return False
-    end = samples[-1][0]
-    middle = [rss for at, rss in samples if end / 3 < at <= end * 2 / 3]
-    last = [rss for at, rss in samples if at > end * 2 / 3]
-    return statistics.median(last) <= statistics.median(middle) * (1 + tolerance)
+def memory_levels(samples: list[tuple[float, int]], round_ends: list[float]) -> list[int]:
+    """The server's resident size at the end of each round: the median of the samples in
+    the round's last quarter (a median ignores the passing peak of a run in flight).
+
+    A round's visits repeat the round before's, so the caches they fill are full by the
+    end of the first round: a level that still rises from round to round is memory kept
+    per view or per session (a leak), which a check within one run cannot tell from caches
+    filling (docs/reliability.md). A round with no sample in its last quarter is an
+    error, not a pass."""
+    levels, start = [], 0.0
+    for end in round_ends:
+        tail = [rss for at, rss in samples if end - (end - start) / 4 <= at <= end]
+        if not tail:
+            raise ValueError(f"no memory sample in the last quarter of the round ending at {end}")
+        levels.append(int(statistics.median(tail)))
+        start = end
+    return levels
 
 
 def _commit() -> str:
@@ -880,7 +901,7 @@ def describe(result: dict) -> str:
     return "\n".join(
         [
             f"users {result['users']} ({result['browsers']} in a browser, the others "
-            f"sessions without one), {result['seconds']:.0f} s "
+            f"sessions without one), {result['rounds']} × {result['seconds']:.0f} s "
             f"(ran {result['elapsed']:.0f} s, think {result['think_seconds']:.1f} s), "
             f"{result['cpus']} cores, commit {result['commit']}",
             f"page views {result['page_views']} "
@@ -896,7 +917,12 @@ def describe(result: dict) -> str:
                 )
             ),
             f"server memory: start {megabytes(rss['start'])}, peak {megabytes(rss['peak'])}, "
-            f"end {megabytes(rss['end'])} (VmHWM {megabytes(rss['peak_hwm'])})",
+            f"end {megabytes(rss['end'])} (VmHWM {megabytes(rss['peak_hwm'])}); at each "
+            "round's end: "
+            + ", ".join(
+                megabytes(level)
+                for level in memory_levels(result["rss_samples"], result["round_ends"])
+            ),
             "load average before {:.2f} {:.2f} {:.2f}, after {:.2f} {:.2f} {:.2f}".format(
                 *result["load_before"], *result["load_after"]
             ),
@@ -917,7 +943,15 @@ def main(argv: list[str] | None = None) -> None:
         default=5,
         help="of them, how many in chromium (5); the others are sessions without a browser",
     )
-    parser.add_argument("--seconds", type=float, default=180, help="how long they act (180)")
+    parser.add_argument(
+        "--seconds", type=float, default=180, help="how long they act, each round (180)"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="the same visits again on the same server, to tell a leak from caches (1)",
+    )
     parser.add_argument(
         "--think", type=float, default=30.0, help="mean pause between actions (30 s: 15-45 s)"
     )
@@ -948,6 +982,7 @@ def main(argv: list[str] | None = None) -> None:
         timeout_seconds=args.timeout,
         sample_every=args.sample_every,
         seed=args.seed,
+        rounds=args.rounds,
         log=BENCH_DIR / "load-server.log",
     )
     out = BENCH_DIR / f"load-{datetime.now():%Y%m%d-%H%M%S}.json"

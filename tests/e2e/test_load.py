@@ -1,4 +1,4 @@
-"""Load: 25 visitors for 3 minutes on one dashboard server (``bench/load.py``), on the demo
+"""Load: 25 visitors, twice 2 minutes, on one dashboard server (``bench/load.py``), on the demo
 store, loopback only: 5 in Debian's chromium driven by Playwright, 20 as sessions without a
 browser that speak Streamlit's own WebSocket protocol (25 sessions on the server; the
 drawing of 25 browsers alone would saturate the 2 cores the server shares with them).
@@ -6,7 +6,9 @@ drawing of 25 browsers alone would saturate the 2 cores the server shares with t
 Fails on any error a visitor meets (an exception or st.error box, "Page not found", a
 request to another host, a page not drawn or a run not finished within 60 s, a crashed
 page, a sidebar widget that does not take a choice, a connection refused) and when the
-server's memory is not bounded. Times are printed, not asserted: they depend on the
+server's memory is not bounded: the second round repeats the first's visits, and its end
+must not hold more memory than the first's (a leak grows with every view; caches hold
+what the first round asked). Times are printed, not asserted: they depend on the
 machine and on what else it runs.
 """
 
@@ -20,7 +22,7 @@ import pytest
 from test_browser import _need_browser
 
 from bench.data import app_environment
-from bench.load import SessionVisitor, Site, Tally, describe, memory_plateaus, run
+from bench.load import SessionVisitor, Site, Tally, describe, memory_levels, run
 from bench.server_memory import start, stop
 from ui.pages import PAGES, PageEntry
 
@@ -28,7 +30,14 @@ pytestmark = pytest.mark.slow
 
 USERS = 25
 BROWSERS = 5
-SECONDS = 180
+SECONDS = 120
+ROUNDS = 2
+LEVEL_TOLERANCE = 0.08
+"""How much more the second round's end may hold than the first's. The same visits again
+fill no cache entry the first did not: what is left is noise (a Python heap does not give
+back all it freed; +3.1 % measured, docs/reliability.md) and the few actions the second
+round's timing adds. About 35 MB on 430: a leak of a third of a megabyte a view (some 90
+views a round) or a kept session fails it."""
 PEAK_RSS_BOUND = 1024 * 1024 * 1024
 """1 GiB for one server process with 25 sessions. Five sessions peak near 500 MB
 (docs/performance.md); the caches are shared and each session holds little, so 25 should
@@ -36,7 +45,7 @@ stay well under twice that. A server that kept every session's pages, or a cache
 a bound, would pass it."""
 
 
-def test_25_visitors_for_3_minutes_on_one_server(demo_on_sqlite, tmp_path: Path) -> None:
+def test_25_visitors_twice_2_minutes_on_one_server(demo_on_sqlite, tmp_path: Path) -> None:
     _need_browser()
     store_url = demo_on_sqlite[1]
     env = {
@@ -45,7 +54,13 @@ def test_25_visitors_for_3_minutes_on_one_server(demo_on_sqlite, tmp_path: Path)
         "EHOSPITAL_SECRETS_FILE": str(tmp_path / "none.toml"),  # demo mode, no sign-in
     }
     result = run(
-        store_url, env, users=USERS, browsers=BROWSERS, seconds=SECONDS, log=tmp_path / "server.log"
+        store_url,
+        env,
+        users=USERS,
+        browsers=BROWSERS,
+        seconds=SECONDS,
+        rounds=ROUNDS,
+        log=tmp_path / "server.log",
     )
     (tmp_path / "load.json").write_text(json.dumps(result, indent=2, default=str))
     print(f"\n{describe(result)}\nall figures: {tmp_path / 'load.json'}")
@@ -59,9 +74,11 @@ def test_25_visitors_for_3_minutes_on_one_server(demo_on_sqlite, tmp_path: Path)
     assert len({view["visitor"] for view in result["views"]}) == USERS, "every visitor saw pages"
     rss = result["rss_bytes"]
     assert rss["peak"] < PEAK_RSS_BOUND, f"peak resident memory {rss['peak']:,} bytes"
-    assert memory_plateaus(result["rss_samples"]), (
-        "the server's memory kept growing: its median in the last third of the run is more "
-        "than 10% above the middle third's: "
+    first, second = memory_levels(result["rss_samples"], result["round_ends"])
+    assert second <= first * (1 + LEVEL_TOLERANCE), (
+        f"the same visits again left the server holding {second / first - 1:.1%} more memory "
+        f"({first // 2**20} -> {second // 2**20} MiB at the rounds' ends, "
+        f"{[round(end) for end in result['round_ends']]} s): "
         f"{[(round(t), r // 2**20) for t, r in result['rss_samples']]} (s, MiB)"
     )
 

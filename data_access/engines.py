@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
@@ -28,9 +29,30 @@ def describe(url: str | URL) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
-def _sqlite_path(url: URL) -> Path | None:
-    database = url.database
-    if not database or database == ":memory:" or database.startswith("file:"):
+def _sqlite_source_path(url: URL) -> Path | None:
+    """The file a SQLite source URL names, whatever its form: a path, or a ``file:`` URI
+    with its parameters in the URL's query or inside the name (percent-encoded or not);
+    None for a database in memory. A URL that asks SQLite to write (``mode=rw``,
+    ``mode=rwc``) is refused, so that no form of URL can create or change a file: the
+    source is only ever read."""
+    database = url.database or ""
+    params = dict(url.query)
+    if database.startswith("file:"):
+        name, _, inline = unquote(database.removeprefix("file:")).partition("?")
+        params.update(parse_qsl(inline))
+        if name.startswith("//"):  # file://host/path: only this machine's files
+            host, _, rest = name[2:].partition("/")
+            if host not in ("", "localhost"):
+                raise DatabaseUnavailable(f"'{describe(url)}' names a file on another host")
+            name = "/" + rest
+        database = name
+    mode = params.get("mode")
+    if mode not in (None, "ro", "memory"):
+        raise DatabaseUnavailable(
+            f"the registration database is only ever read, but its URL asks SQLite to open "
+            f"it with mode={mode}; leave the mode out (or write mode=ro)"
+        )
+    if not database or database == ":memory:" or mode == "memory":
         return None
     return Path(database)
 
@@ -69,7 +91,7 @@ def source_engine(url: str) -> sa.Engine:
     except (sa.exc.ArgumentError, ValueError) as exc:
         raise DatabaseUnavailable(f"'{url}' is not a database URL: {exc}") from None
     if parsed.get_backend_name() == "sqlite":
-        path = _sqlite_path(parsed)
+        path = _sqlite_source_path(parsed)
         if path is not None:
             if not path.exists():
                 raise DatabaseUnavailable(
@@ -80,7 +102,7 @@ def source_engine(url: str) -> sa.Engine:
             engine = sa.create_engine(ro_url)
             sa.event.listen(engine, "connect", _sqlite_source_pragmas)
         else:
-            engine = sa.create_engine(parsed)
+            engine = sa.create_engine("sqlite://")  # in memory: nothing on disk to write
     elif parsed.get_backend_name() == "postgresql":
         engine = sa.create_engine(
             parsed,
@@ -141,7 +163,7 @@ def store_engine(url: str, *, statement_timeout: float | None = None) -> sa.Engi
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        path = _sqlite_path(parsed)
+        path = _sqlite_source_path(parsed)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(parsed)

@@ -20,6 +20,36 @@ def test_the_source_cannot_be_written(worked_source_url: str) -> None:
         assert conn.execute(sa.text("SELECT count(*) FROM opd_registrations")).scalar() > 0
 
 
+@pytest.mark.parametrize(
+    "form",
+    [
+        "sqlite:///file:{path}?mode=rwc&uri=true",
+        "sqlite:///file:{path}?mode=rw&uri=true",
+        "sqlite:///file:{path}%3Fmode%3Drwc&uri=true",
+        "sqlite:///file://localhost{path}?mode=rwc&uri=true",
+    ],
+)
+def test_a_source_url_that_asks_for_writing_is_refused(tmp_path, form: str) -> None:
+    """Security review (issue 17, item 5): --db 'sqlite:///file:/tmp/x?mode=rwc&uri=true'
+    created a new file. No form of SQLite URL may create or change the source."""
+    missing = tmp_path / "new.sqlite"
+    with pytest.raises(DatabaseUnavailable, match="only ever read"):
+        source_engine(form.format(path=missing))
+    assert not missing.exists()
+
+
+def test_a_file_uri_source_is_read_only_whatever_it_asks(tmp_path) -> None:
+    path = tmp_path / "source.sqlite"
+    with sa.create_engine(f"sqlite:///{path}").begin() as conn:
+        conn.execute(sa.text("CREATE TABLE t (x INTEGER)"))
+        conn.execute(sa.text("INSERT INTO t VALUES (1)"))
+    for form in (f"sqlite:///file:{path}?uri=true", f"sqlite:///file:{path}?mode=ro&uri=true"):
+        engine = source_engine(form)
+        with pytest.raises(sa.exc.DBAPIError, match="(?i)read.only|readonly"), engine.begin() as c:
+            c.execute(sa.text("DELETE FROM t"))
+        engine.dispose()
+
+
 def test_password_never_shown() -> None:
     assert "s3cret" not in describe("postgresql+psycopg://reader:s3cret@db.example/ehospital")
     with pytest.raises(DatabaseUnavailable) as info:

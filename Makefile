@@ -10,6 +10,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# make test's workers (pytest-xdist): two, as CI has two cores; 0 runs the suite in one process
+TEST_WORKERS ?= 2
 
 .PHONY: run test bench install install-test install-spark lock lint clean
 
@@ -17,7 +19,7 @@ run: install
 	$(BIN)/ehospital-dashboard serve --port $(PORT)
 
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=30 $(PYTEST_ARGS)
 
 bench: install-test
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

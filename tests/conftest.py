@@ -536,3 +536,30 @@ hypothesis_settings.register_profile("ci", derandomize=True, max_examples=60, **
 hypothesis_settings.register_profile("nightly", max_examples=600, **_HYPOTHESIS_COMMON)
 """Ten times as many, random ones: pytest --hypothesis-profile=nightly."""
 hypothesis_settings.load_profile("ci")
+
+
+# --- two workers (pytest-xdist, `make test`) ---------------------------------------------------
+def _worker_group(item: pytest.Item) -> str | None:
+    """The tests that must not run beside each other on two workers, by what they share:
+    a dashboard server and chromium (every browser test, and the wheel's served page),
+    Spark (a cluster's master and workers, or a local session: JVMs that each want the
+    machine's cores), the full demo copied into PostgreSQL (built once, not once a
+    worker)."""
+    path = Path(str(item.fspath))
+    names = set(getattr(item, "fixturenames", ()))
+    if "e2e" in path.parts or path.name == "test_wheel_install.py":
+        return "browser"
+    if "spark" in names or "spark" in path.stem:  # the cluster, or a Spark session of its own
+        return "spark"
+    if "demo_on_postgresql" in names:
+        return "demo_on_postgresql"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``--dist loadgroup`` each group runs on one worker, its tests in turn; the
+    other tests are shared out between the workers."""
+    for item in items:
+        group = _worker_group(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))

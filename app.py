@@ -19,7 +19,7 @@ from data_access.store import store_is_built
 from ui import auth, data
 from ui.filters import sidebar_filters
 from ui.language import language_switch, show_error, words
-from ui.pages import PAGES
+from ui.pages import PAGES, page_at
 
 STORE_POLL_SECONDS = 15
 
@@ -58,23 +58,33 @@ def _store_notice(where) -> None:  # type: ignore[no-untyped-def]
     error, refreshed = problem
     with where:
         if refreshed is not None:
-            st.warning(w("app.store_unavailable", refreshed=refreshed.replace("T", " ")[:16]))
-            st.caption(w("error.details", details=str(error)))
+            st.warning(
+                w.markdown("app.store_unavailable", refreshed=refreshed.replace("T", " ")[:16])
+            )
+            st.caption(w.markdown("error.details", details=error))
         if not error.timed_out:  # down or cut off: come back by itself
             _rerun_when_store_answers()
 
 
+# Every page is listed, those outside the role hidden from the menu: a page opened by its
+# URL is then the one resolved (not the default in its place), so the refusal below names it.
 shown = auth.visible_pages(grant)
 navigation = st.navigation(
     [
-        st.Page(page.file, title=w(page.title_key), icon=page.icon, url_path=page.url_path)
-        if page.url_path
-        else st.Page(page.file, title=w(page.title_key), icon=page.icon, default=True)
+        st.Page(
+            page.file,
+            title=w(page.title_key),
+            icon=page.icon,
+            visibility="visible" if page.name in shown else "hidden",
+            url_path=page.url_path,
+            default=page.url_path is None,
+        )
         for page in PAGES
-        if page.name in shown
     ]
 )
+opened = page_at(navigation.url_path)
 st.title(w("app.title"))
+auth.stop_unless_open_to_role(grant, opened.name, navigation.url_path or "overview", w)
 notice = st.container()
 if not built:
     st.warning(w("app.not_built"))
@@ -87,7 +97,7 @@ try:
         st.stop()
     state = data.state()
     st.caption(
-        w(
+        w.markdown(
             "app.data_as_of",
             day=w.day(as_of),
             refreshed=state.get("refreshed_at", "?").replace("T", " "),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -29,17 +29,44 @@ def scope_text(districts: Iterable[int] | None) -> str:
 class AuditEvent:
     event: str
     user: str
-    """The verified e-mail, else the OIDC subject; 'demo' in demo mode."""
+    """The e-mail when it can be relied on (verified, or its provider trusted: see
+    ``access.roles.identify``), else the OIDC subject; 'demo' in demo mode. A token that
+    names someone else's e-mail without verifying it is logged by its own subject."""
     role: str
     scope: str
     page: str = ""
+    """The page (its URL path; "overview" for the root) viewed, refused, or exported from."""
     detail: str = ""
-    """For an export, the file name (it says what and when); for a refusal, the reason."""
+    """For an export, the file name (it says what and when); for a refusal, the reason;
+    for a sign-in, when the identity token was issued."""
     at: str = field(default_factory=lambda: datetime.now(IST).isoformat(timespec="seconds"))
 
     def __post_init__(self) -> None:
         if self.event not in EVENTS:
             raise ValueError(f"unknown audit event {self.event!r}")
+
+
+class FirstSeen:
+    """Keys seen by this process, for events that must be written once per occasion
+    rather than once per browser session: a sign-in is one identity token, while every
+    page load, reload or new tab opens a new Streamlit session with empty session state.
+
+    Memory grows by one small key per sign-in. Each server process keeps its own: behind
+    a proxy with several instances, or after a restart, one sign-in may be written once
+    per instance; the event's detail (the token's issue time) shows it is the same one.
+    """
+
+    def __init__(self) -> None:
+        self._seen: set[Hashable] = set()
+        self._lock = threading.Lock()
+
+    def first(self, key: Hashable) -> bool:
+        """True the first time ``key`` is seen, False ever after."""
+        with self._lock:
+            if key in self._seen:
+                return False
+            self._seen.add(key)
+            return True
 
 
 class FileAuditLog:

@@ -2,6 +2,10 @@
 
 Format (TOML; path from ``[access] roles_file``)::
 
+    # optional, before the first [[user]]: providers whose e-mails count without
+    # email_verified, named by their issuer (the token's "iss")
+    trust_emails_from = ["https://login.microsoftonline.com/<tenant-id>/v2.0"]
+
     [[user]]
     email = "collector.dantewada@cg.gov.in"   # or: subject = "…" (the provider's sub)
     role = "collector"
@@ -11,14 +15,23 @@ Roles: ``ministry`` sees every district and every page but Data quality and Syst
 ``collector`` sees the pages for their districts only; ``press`` sees the aggregates and
 the Press kit (no Data quality); ``admin`` sees everything, Data quality and System too.
 E-mails are compared case-insensitively. A user not in the file has no grant.
+
+An e-mail identifies a user only when it can be relied on: the provider says it verified
+it (``email_verified: true``), or the file trusts that provider's e-mails. Many providers
+let a user type any e-mail into their profile and send it without ``email_verified``
+(Microsoft Entra ID never sends the claim), so an e-mail nobody vouches for would let
+anyone who writes a collector's address into their profile sign in as the collector.
+Such a user is known by their subject alone, in the grant and in the audit log.
 """
 
 from __future__ import annotations
 
+import difflib
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from data_access.errors import ConfigurationError
 
@@ -57,17 +70,117 @@ class Grant:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """Who signed in, as far as the dashboard may rely on the identity token."""
+
+    subject: str | None
+    """The provider's ``sub``: unique and never reassigned, always relied on."""
+    email: str | None
+    """The e-mail, only when it can be relied on (verified, or its provider trusted)."""
+    unverified_email: str | None = None
+    """An e-mail the token names but nobody vouches for: shown and logged, never matched."""
+    issuer: str | None = None
+    issued_at: float | None = None
+    """The token's ``iat``: a new sign-in is a new token (Streamlit keeps the token's
+    claims in its auth cookie, so every page load of one sign-in has the same)."""
+
+    @property
+    def who(self) -> str:
+        """The name for the audit log and the screen: the trusted e-mail, else the subject."""
+        return self.email or self.subject or "?"
+
+    @property
+    def sign_in(self) -> tuple[str, str, float] | None:
+        """What tells one sign-in from another (issuer, subject, issue time); None when the
+        token says no issue time."""
+        if self.subject is None or self.issued_at is None:
+            return None
+        return (self.issuer or "", self.subject, self.issued_at)
+
+
+def email_is_verified(claims: Mapping[str, object]) -> bool:
+    """Whether the provider asserts the e-mail verified. The claim is a boolean in OpenID
+    Connect; the text "true" is accepted too, as some providers (Amazon Cognito) send it."""
+    verified = claims.get("email_verified")
+    return verified is True or (isinstance(verified, str) and verified.lower() == "true")
+
+
+def identify(claims: Mapping[str, object], trusted_issuers: Iterable[str] = ()) -> Identity:
+    """The identity in a token's claims (``st.user``): the e-mail counts only when the
+    provider says it verified it, or when its issuer is one whose e-mails are trusted."""
+    subject = claims.get("sub")
+    email = claims.get("email")
+    issuer = claims.get("iss")
+    issued_at = claims.get("iat")
+    email_text = str(email).strip() if email else None
+    trusted = email_is_verified(claims) or (
+        isinstance(issuer, str) and issuer in frozenset(trusted_issuers)
+    )
+    return Identity(
+        subject=str(subject) if subject else None,
+        email=email_text if trusted else None,
+        unverified_email=None if trusted else email_text,
+        issuer=str(issuer) if issuer else None,
+        issued_at=(
+            float(issued_at)
+            if isinstance(issued_at, int | float) and not isinstance(issued_at, bool)
+            else None
+        ),
+    )
+
+
+@dataclass(frozen=True)
 class AccessFile:
     by_email: Mapping[str, Grant]
     by_subject: Mapping[str, Grant]
+    trusted_issuers: frozenset[str] = frozenset()
+    """``trust_emails_from``: issuers whose e-mails count without ``email_verified``."""
+
+    def identify(self, claims: Mapping[str, object]) -> Identity:
+        return identify(claims, self.trusted_issuers)
 
     def grant_for(self, email: str | None, subject: str | None) -> Grant | None:
-        """The grant of a signed-in user, by verified e-mail first, then by subject."""
+        """The grant of a signed-in user, by verified e-mail first, then by subject; its
+        ``who`` is what matched (a user found by subject is logged by subject).
+
+        ``email`` must be one that can be relied on (``Identity.email``), never the
+        token's e-mail as sent."""
         if email and email.strip().casefold() in self.by_email:
-            return self.by_email[email.strip().casefold()]
+            return replace(self.by_email[email.strip().casefold()], who=email.strip())
         if subject and subject in self.by_subject:
-            return self.by_subject[subject]
+            return replace(self.by_subject[subject], who=subject)
         return None
+
+
+FILE_KEYS = ("trust_emails_from", "user")
+USER_KEYS = ("email", "subject", "role", "districts")
+
+
+def _refuse_unknown(where: str, keys: Iterable[str], known: tuple[str, ...]) -> None:
+    """A misspelt key is named, not ignored: ignoring it would change who gets in."""
+    for key in keys:
+        if key not in known:
+            nearest = difflib.get_close_matches(key, known, n=1)
+            hint = f"; did you mean {nearest[0]}?" if nearest else ""
+            raise ConfigurationError(f"{where} has no setting {key!r}{hint}")
+
+
+def _trusted_issuers(value: object, origin: str) -> frozenset[str]:
+    """``trust_emails_from``: a list of issuer URLs, exactly as the tokens' ``iss``."""
+    wrong = (
+        f"{origin}: trust_emails_from must be a list of issuer URLs, exactly as the "
+        'provider\'s tokens name it in "iss", e.g. '
+        '["https://login.microsoftonline.com/<tenant-id>/v2.0"]'
+    )
+    if not isinstance(value, list):
+        raise ConfigurationError(wrong)
+    for issuer in value:
+        if not isinstance(issuer, str):
+            raise ConfigurationError(f"{wrong}; not {issuer!r}")
+        parts = urlsplit(issuer)
+        if parts.scheme not in ("https", "http") or not parts.netloc or issuer != issuer.strip():
+            raise ConfigurationError(f"{wrong}; {issuer!r} is not a URL")
+    return frozenset(value)
 
 
 def parse_access(text: str, origin: str = "the access file") -> AccessFile:
@@ -76,6 +189,8 @@ def parse_access(text: str, origin: str = "the access file") -> AccessFile:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError(f"{origin} is not valid TOML: {exc}") from None
+    _refuse_unknown(origin, document, FILE_KEYS)
+    trusted = _trusted_issuers(document.get("trust_emails_from", []), origin)
     users = document.get("user", [])
     if not isinstance(users, list):
         raise ConfigurationError(f"{origin}: write each user as a [[user]] table")
@@ -85,6 +200,11 @@ def parse_access(text: str, origin: str = "the access file") -> AccessFile:
         where = f"{origin}, user {number}"
         if not isinstance(entry, dict):
             raise ConfigurationError(f"{where}: not a table")
+        if "trust_emails_from" in entry:  # TOML puts a key after [[user]] into that user
+            raise ConfigurationError(
+                f"{where}: trust_emails_from belongs at the top, before the first [[user]]"
+            )
+        _refuse_unknown(where, entry, USER_KEYS)
         email, subject = entry.get("email"), entry.get("subject")
         if not email and not subject:
             raise ConfigurationError(f"{where}: give an email or a subject")
@@ -117,7 +237,7 @@ def parse_access(text: str, origin: str = "the access file") -> AccessFile:
             if value in table:
                 raise ConfigurationError(f"{where}: {key} {value} is listed twice")
             table[value] = Grant(role, allowed, str(email or subject))
-    return AccessFile(by_email, by_subject)
+    return AccessFile(by_email, by_subject, trusted)
 
 
 def load_access(path: str | Path) -> AccessFile:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -35,13 +36,19 @@ from data_access.config import (
 )
 from data_access.contract import REQUIRED_TABLES, check_contract
 from data_access.engines import describe, source_engine, store_engine
-from data_access.errors import BadFilter, DashboardError, DatabaseUnavailable
+from data_access.errors import (
+    BadFilter,
+    ConfigurationError,
+    DashboardError,
+    DatabaseUnavailable,
+)
 from data_access.queries import EVERYWHERE
 from data_access.refresh import RefreshReport, refresh, store_is_stale
 from data_access.spark_refresh import PARTITIONINGS
 from data_access.store import store_is_built
 from i18n import LANGUAGES
 from metrics.adoption import with_adoption_rate
+from metrics.periods import data_window, within_data
 
 PROG = "ehospital-dashboard"
 BY_CHOICES = ("facility", "district", "facility_type", "channel", "month")
@@ -81,6 +88,24 @@ def _settings(db: str | None, store: str | None = None) -> Settings:
 
 def _say(message: str) -> None:
     click.echo(message, err=True)
+
+
+MAX_SHOWN = 80
+"""The most characters of a typed value a message repeats (a --db of 5,000 is cut)."""
+
+
+def shown(value: object) -> str:
+    """A typed value as a message names it: cut to ``MAX_SHOWN`` characters, with control
+    and invisible characters written as escapes (``repr``), so it stays one plain line."""
+    text = str(value)
+    cut = text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
+    return repr(cut)
+
+
+def one_line(message: str, limit: int = 400) -> str:
+    """A problem as the one line the command ends with: line breaks gone, cut to ``limit``."""
+    flat = " ".join(message.split())
+    return flat if len(flat) <= limit else flat[:limit] + "…"
 
 
 def ensure_store(settings: Settings, *, quiet: bool = False) -> sa.Engine:
@@ -127,7 +152,7 @@ def _parse_day(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise BadFilter(f"{option} '{value}' is not a date; write it as YYYY-MM-DD") from None
+        raise BadFilter(f"{option} {shown(value)} is not a date; write it as YYYY-MM-DD") from None
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -472,31 +497,59 @@ def export(
         raise BadFilter(f"--from {start} is after --to {end}; swap them")
     store_db = ensure_store(settings, quiet=True)
     first, last = queries.data_span(store_db, EVERYWHERE)
-    period = queries.Period(start or first or date.today(), end or last or date.today())
+    period = _period_in_data(start, end, first, last)
     lgd_codes = [_district_code(text, store_db) for text in districts]
     figure = kit.build(
         store_db, chart, period, lgd_codes, lang, boundary_file=settings.boundary_file
     )
     content = figure.headlines_text().encode("utf-8") if fmt == "txt" else figure.file(fmt)
     target = Path(out)
-    if target.is_dir() or out.endswith(("/", os.sep)):
-        target.mkdir(parents=True, exist_ok=True)
-        target = target / figure.file_name(fmt)
-    target.write_bytes(content)
+    try:
+        if target.is_dir() or out.endswith(("/", os.sep)):
+            target.mkdir(parents=True, exist_ok=True)
+            target = target / figure.file_name(fmt)
+        target.write_bytes(content)
+    except OSError as exc:  # a name too long, a folder not there or not writable
+        raise click.ClickException(
+            f"cannot write --out {shown(out)}: {exc.strerror or exc}"
+        ) from None
     click.echo(str(target))
+
+
+def _period_in_data(
+    start: date | None, end: date | None, first: date | None, last: date | None
+) -> queries.Period:
+    """The period asked for (default: the data's), cut as the dashboard cuts a link's
+    (``metrics.periods.within_data``): --to 9999-12-31 means "to the last day", and no
+    later arithmetic on the period meets the calendar's ends. A period that holds no day
+    the data could is refused."""
+    if first is None or last is None:
+        today = date.today()
+        return queries.Period(start or today, end or today)
+    asked = (start or first, end or last)
+    cut = within_data(*asked, first, last)
+    if cut is None:
+        earliest, latest = data_window(first, last)
+        raise BadFilter(
+            f"--from {asked[0]} --to {asked[1]} holds no day of the data's years, "
+            f"{earliest} to {latest}"
+        )
+    return queries.Period(*cut)
 
 
 def _district_code(text: str, store: sa.Engine) -> int:
     """A district given by LGD code or by name (English or Hindi, any case)."""
     registry = queries.districts(store, EVERYWHERE)
-    if text.strip().isdigit():
+    # ASCII digits, as many as a code can have: "²".isdigit() is true and int("²") fails,
+    # and a number of 20 digits overflows SQLite's integers. Anything else is a name.
+    if re.fullmatch(r"[0-9]{1,9}", text.strip(), re.ASCII):
         return int(text)
     wanted = text.strip().casefold()
     for row in registry.itertuples():
         if wanted in {str(row.name_en).casefold(), str(row.name_hi).casefold()}:
             return int(row.lgd_code)
     known = ", ".join(f"{row.name_en} ({row.lgd_code})" for row in registry.itertuples())
-    raise BadFilter(f"no district '{text}'; known: {known}")
+    raise BadFilter(f"no district {shown(text)}; known: {known}")
 
 
 @cli.command()
@@ -563,6 +616,24 @@ def app_script() -> Path:
     return Path(spec.origin)
 
 
+def streamlit_secrets_args(settings: Settings, environ: Mapping[str, str]) -> list[str]:
+    """The flags that make Streamlit read sign-in (``[auth]``) from the settings file.
+
+    Streamlit reads its secrets from its own files only (``.streamlit/secrets.toml`` of the
+    folder it runs in), never from the one ``EHOSPITAL_SECRETS_FILE`` names: ``[auth]``
+    there alone would leave sign-in off and the app open. So that file is passed as
+    Streamlit's only secrets file, the one the dashboard's other settings come from too.
+    Nothing is passed when it has no ``[auth]``: Streamlit's own files stay in force."""
+    if settings.auth_file is None or not environ.get("EHOSPITAL_SECRETS_FILE"):
+        return []
+    if not settings.auth_file.endswith(".toml"):
+        raise ConfigurationError(
+            f"{settings.auth_file} holds [auth], but Streamlit reads sign-in only from a "
+            "file whose name ends in .toml: rename it (and EHOSPITAL_SECRETS_FILE)"
+        )
+    return ["--secrets.files", settings.auth_file]
+
+
 @cli.command()
 @click.option("--port", type=int, default=8501, show_default=True)
 @db_option
@@ -570,6 +641,7 @@ def serve(port: int, db: str | None) -> None:
     """Start the dashboard; creates the demo database and analytics tables on first use."""
     app = app_script()
     settings = _settings(db)
+    secrets_args = streamlit_secrets_args(settings, os.environ)  # before the long steps
     if settings.uses_demo and not settings.demo_path.exists():
         from demo.generator import generate_demo
 
@@ -595,9 +667,11 @@ def serve(port: int, db: str | None) -> None:
     if env.get("EHOSPITAL_SECRETS_FILE"):
         env["EHOSPITAL_SECRETS_FILE"] = str(Path(env["EHOSPITAL_SECRETS_FILE"]).resolve())
     # Streamlit reads .streamlit/config.toml beside app.py (in the checkout, or the copy the
-    # wheel ships), and secrets.toml from the folder it runs in: the settings' own folder.
+    # wheel ships), and secrets.toml from the folder it runs in: the settings' own folder;
+    # or, when EHOSPITAL_SECRETS_FILE holds [auth], that file (streamlit_secrets_args).
     args = [sys.executable, "-m", "streamlit", "run", str(app)]
     args += ["--server.port", str(port)]
+    args += secrets_args
     _say(f"Dashboard on http://localhost:{port}  (Ctrl-C stops it)")
     sys.stdout.flush()
     os.chdir(instance_dir())
@@ -645,20 +719,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"{PROG}: interrupted")
         return 130
     except click.exceptions.UsageError as exc:
-        _say(f"{PROG}: {exc.format_message()} (see '{PROG} --help')")
+        _say(one_line(f"{PROG}: {exc.format_message()} (see '{PROG} --help')"))
         return 2
     except click.exceptions.ClickException as exc:
-        _say(f"{PROG}: {exc.format_message()}")
+        _say(one_line(f"{PROG}: {exc.format_message()}"))
         return 2
     except DashboardError as exc:
-        _say(f"{PROG}: {exc}")
+        _say(one_line(f"{PROG}: {exc}"))
         return 2
     except FileExistsError as exc:
-        _say(f"{PROG}: {exc}")
+        _say(one_line(f"{PROG}: {exc}"))
         return 2
     except sa.exc.SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        _say(f"{PROG}: database error: {reason}")
+        _say(one_line(f"{PROG}: database error: {reason}"))
+        return 2
+    except OSError as exc:  # a path the system refuses: too long, not there, not allowed
+        where = f" {shown(exc.filename)}" if exc.filename else ""
+        _say(one_line(f"{PROG}: cannot use{where}: {exc.strerror or exc}"))
         return 2
     except KeyboardInterrupt:
         _say(f"{PROG}: interrupted")

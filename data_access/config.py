@@ -184,6 +184,11 @@ class Settings:
     incentive: tuple[IncentivePeriod, ...] = PUBLIC_INCENTIVE_RULE
     """``[[dashboard.incentive]]``: the dated periods of the Digital Health Incentive rule,
     in date order, no two in one month; a month in none is outside the scheme."""
+    auth_file: str | None = None
+    """The settings file, when it has an ``[auth]`` section. Streamlit reads sign-in from
+    its own secrets files only (``.streamlit/secrets.toml`` of the folder it runs in, or
+    ``--secrets.files``): the app checks that this ``[auth]`` reached it, since without it
+    the app would run open (``ui.auth.gate``)."""
 
     @property
     def login_required(self) -> bool:
@@ -346,7 +351,8 @@ def load_settings(
     home = instance_dir()
     data_dir = Path(env.get("EHOSPITAL_DATA_DIR") or home / "data").expanduser().resolve()
     default_secrets = env.get("EHOSPITAL_SECRETS_FILE", home / ".streamlit" / "secrets.toml")
-    secrets = _read_secrets(Path(secrets_path or default_secrets))
+    secrets_file = Path(secrets_path or default_secrets)
+    secrets = _read_secrets(secrets_file)
     check_known_keys(secrets)
     dashboard = _section(secrets, "dashboard")
 
@@ -402,6 +408,7 @@ def load_settings(
         access_contact=str(access.get("contact", "the dashboard administrator")),
         audit_log=str(access["audit_log"]) if access.get("audit_log") else None,
         incentive=incentive_periods(dashboard),
+        auth_file=str(secrets_file.expanduser().resolve()) if "auth" in secrets else None,
     )
     source_secret = _section(secrets, "connections", "registrations").get("url")
     store_secret = _section(secrets, "connections", "analytics").get("url")

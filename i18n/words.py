@@ -13,6 +13,7 @@ import pandas as pd
 
 from i18n import LOCALES, check_language, text
 from i18n import formats as f
+from i18n.markdown import literal
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,18 @@ class Words:
         return LOCALES[self.lang]
 
     def __call__(self, key: str, /, **values: object) -> str:
+        """The message as plain text: for files, chart titles, options, table cells."""
         return text(self.lang, key, **values)
+
+    def markdown(self, key: str, /, **values: object) -> str:
+        """The message for an element that renders Markdown (st.toast, st.caption, st.info…):
+        the catalogue's own Markdown kept, each value shown as its characters.
+
+        Values are names from the registry, values from a link, texts of errors: written
+        into Markdown as they are, ``[x](http://…)`` in a facility's name would be a link
+        in the dashboard's own words (``i18n.markdown.literal``).
+        """
+        return text(self.lang, key, **{name: literal(value) for name, value in values.items()})
 
     # --- names from the data -----------------------------------------------------------------
     @property

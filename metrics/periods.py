@@ -129,3 +129,21 @@ def recent_full_months(end: date, months: int) -> tuple[date, date]:
     first = last_day.replace(day=1)
     index = first.year * 12 + first.month - 1 - (months - 1)
     return date(index // 12, index % 12 + 1, 1), last_day
+
+
+def data_window(first_day: date, as_of: date) -> tuple[date, date]:
+    """The days a chosen period may cover: from the start of the financial year of the
+    first day of data (the earliest year the app offers) to the last day of data.
+
+    A period beyond it shows nothing the data could hold, and its ends are where date
+    arithmetic fails: the period before one starting in year 1, the day after 31-12-9999.
+    """
+    return fy_start(fy_of(first_day)), as_of
+
+
+def within_data(start: date, end: date, first_day: date, as_of: date) -> tuple[date, date] | None:
+    """``start`` … ``end`` cut to ``data_window``; None when it holds no day of it."""
+    earliest, latest = data_window(first_day, as_of)
+    if end < earliest or start > latest:
+        return None
+    return max(start, earliest), min(end, latest)

@@ -23,7 +23,7 @@ import io
 import numbers
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from i18n import text
+from metrics.suppression import HIDDEN, SMALL, suppression_marks
 
 COUNT, SHARE, NUMBER, DATE, DATETIME, TEXT = "count", "share", "number", "date", "datetime", "text"
 """The kinds of column a file knows, each written by the rule above."""
@@ -367,19 +368,36 @@ def xlsx_bytes(
 
 
 def suppress_small_counts(
-    frame: pd.DataFrame, columns: Iterable[str], threshold: int, shown_as: str
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    threshold: int,
+    shown_as: str,
+    *,
+    hidden_as: str,
+    within: Sequence[tuple[str, str]] = (),
+    shares: Mapping[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
-    """Counts from 1 to ``threshold`` − 1 replaced by ``shown_as`` (e.g. "<5").
+    """Counts from 1 to ``threshold`` − 1 replaced by ``shown_as`` (e.g. "<5"), and the
+    counts hidden with them so that they cannot be worked out from their column's total
+    by ``hidden_as`` (``metrics.suppression``: each of ``columns`` adds up to a total the
+    page publishes; ``within`` and ``shares`` as in ``suppression_marks``).
 
     For breakdowns by gender or age at facility level, so that no one can be singled out.
-    Zero stays zero (it singles no one out); a threshold of 0 or 1 changes nothing.
+    Zero stays zero (it singles no one out) unless a whole column must be hidden; a
+    threshold of 0 or 1 changes nothing.
     """
+    columns = list(columns)
+    marks = suppression_marks(frame, columns, threshold, within=within, shares=shares)
     shown = frame.copy()
-    for column in columns:
-        values = shown[column]
-        small = values.notna() & (values > 0) & (values < threshold)
-        if small.any():
-            shown[column] = values.astype(object).where(~small, shown_as)
+    for column in marks.columns:
+        mark = marks[column]
+        if mark.notna().any():
+            shown[column] = (
+                shown[column]
+                .astype(object)
+                .where(mark != SMALL, shown_as)
+                .where(mark != HIDDEN, hidden_as)
+            )
     return shown
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access import queries
+from data_access.errors import BadFilter
 from data_access.queries import Period, Scope
 from geo.boundaries import district_boundaries
 from i18n import Words
@@ -65,6 +66,12 @@ class KitFigure:
         """The bytes of the figure as PNG (2×), SVG, CSV or XLSX (``press.files``' rule:
         counts whole, ABHA adoption as a percentage with one decimal; the caption and its
         notes in the image and above and under the XLSX table, the CSV data only)."""
+        if extension in ("png", "svg") and self.data.empty:
+            # Nothing to draw: a time axis without a day has no size (resvg refuses it).
+            raise BadFilter(
+                f"no registrations to draw in {self.period.start} to {self.period.end}; "
+                "choose another period"
+            )
         if extension == "png":
             return render.figure_png(self.chart, self.caption, self.words.lang, scale=PNG_SCALE)
         if extension == "svg":
@@ -154,7 +161,8 @@ def _opd_trend(c: _Context) -> tuple[alt.TopLevelMixin, pd.DataFrame, tuple[str,
     else:
         ends = [(start + timedelta(days=32)).replace(day=1) - timedelta(days=1) for start in starts]
     whole = [c.period.start <= s and e <= c.period.end for s, e in zip(starts, ends, strict=True)]
-    counts = counts[whole]
+    # A mask, not a list: an empty list (no bucket at all) would select no *columns*.
+    counts = counts[pd.Series(whole, index=counts.index, dtype=bool)]
     when = w(f"common.{grain}")
     drawn = counts[["period_start", "opd_registrations", "abha_linked", "abha_share"]].rename(
         columns={"period_start": when} | _figure_columns(w)

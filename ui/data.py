@@ -282,7 +282,9 @@ def _press_figure(
         allowed=None if allowed is None else frozenset(allowed),
     )
     return {
-        "files": {ext: figure.file(ext) for ext in kit.FORMATS},
+        # No rows, no files: the page says there is nothing to draw (an empty time axis
+        # cannot even be drawn).
+        "files": {} if figure.data.empty else {ext: figure.file(ext) for ext in kit.FORMATS},
         "names": {ext: figure.file_name(ext) for ext in (*kit.FORMATS, "txt")},
         "headlines": figure.headlines_text(),
         "data": figure.data,

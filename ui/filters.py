@@ -7,12 +7,16 @@ dropped with a warning that names it, never an error.
 
 Query parameters: ``period`` (a preset), ``fy`` (start year of a named financial year),
 ``from``/``to`` (a custom range, YYYY-MM-DD), ``district`` (LGD codes, repeated),
-``type`` (facility types, repeated), ``facility`` (HFR IDs, repeated); ``lang`` belongs to
-``ui.language``. Every label is in the language in force.
+``type`` (facility types, repeated), ``facility`` (HFR IDs, repeated); ``lang`` is
+``ui.language``'s, and a value it does not know is named here with the others
+(``filters_from_params`` is the one reader of a link's values). Every label is in the
+language in force.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,10 +24,18 @@ import pandas as pd
 import streamlit as st
 
 from data_access.queries import Period, Scope
-from i18n import Words
-from metrics.periods import PRESETS, fy_of, preset_period, previous_period
+from i18n import LANGUAGES, Words
+from metrics.periods import (
+    PRESETS,
+    data_window,
+    fy_of,
+    preset_period,
+    previous_period,
+    within_data,
+)
 from ui import auth
 from ui.language import PARAM as LANGUAGE_PARAM
+from ui.language import refused_in_link
 from ui.language import words as current_words
 
 DEFAULT_PRESET = "last_90_days"
@@ -126,11 +138,35 @@ class Filters:
         return params
 
 
+MAX_VALUE_LENGTH = 40
+"""The longest value a link may hold: far more than any code the app writes (an HFR ID has
+12 characters, an LGD code 3, a date 10); a longer one is refused and named cut short."""
+MAX_VALUES = 500
+"""Values of one parameter read from a link; the rest are refused unread (counted, not named)."""
+MAX_PROBLEMS_NAMED = 5
+"""Problems named one by one; any beyond are counted in one more ("12 more values")."""
+_CODE = re.compile(r"[0-9]{1,9}", re.ASCII)
+"""An LGD code or a year: ASCII digits only (``"²".isdigit()`` is true, ``int("²")`` fails)."""
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
 def _parse_date(text: str | None) -> date | None:
+    """YYYY-MM-DD only (``date.fromisoformat`` also takes 20250101 and week dates)."""
+    if text is None or not _ISO_DAY.fullmatch(text):
+        return None
     try:
-        return date.fromisoformat(text) if text else None
+        return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def _code(text: str) -> int | None:
+    return int(text) if _CODE.fullmatch(text) else None
+
+
+def link_value(text: str) -> str:
+    """A value from a link as a message names it: cut to ``MAX_VALUE_LENGTH`` characters."""
+    return text if len(text) <= MAX_VALUE_LENGTH else text[:MAX_VALUE_LENGTH] + "…"
 
 
 def filters_from_params(
@@ -142,60 +178,104 @@ def filters_from_params(
     facilities: pd.DataFrame,
     words: Words | None = None,
 ) -> Filters:
-    """Filters from query parameters, every value checked; unknown ones dropped and named."""
+    """Filters from query parameters, every value checked; unknown ones dropped and named.
+
+    The one parser of the link's filters, with limits, since a link is anyone's to write:
+    at most ``MAX_VALUES`` values a parameter and ``MAX_VALUE_LENGTH`` characters a value;
+    codes and years in ASCII digits; a custom range cut to the days a period may cover
+    (``metrics.periods.data_window``: the financial years of the data, to ``as_of``), or
+    refused when it holds none of them, so no later arithmetic meets year 1 or 9999.
+    Problems are plain text (a page shows them through ``Words.markdown``), at most
+    ``MAX_PROBLEMS_NAMED`` named.
+    """
     w = words or Words("en")
     problems: list[str] = []
-    preset = (params.get("period") or [DEFAULT_PRESET])[0]
+    unread = 0
+
+    def values(name: str) -> list[str]:
+        nonlocal unread
+        given = params.get(name) or []
+        unread += max(0, len(given) - MAX_VALUES)
+        return list(given[:MAX_VALUES])
+
+    def first(name: str) -> str | None:
+        given = values(name)
+        return given[0] if given else None
+
+    def refuse(key: str, text: str | None = None) -> None:
+        problems.append(w(key) if text is None else w(key, value=link_value(text)))
+
+    language = first(LANGUAGE_PARAM)
+    if language is not None and language not in LANGUAGES:  # ui.language fell back
+        refuse("filters.problem.lang", language)
+    preset = first("period") or DEFAULT_PRESET
     if preset not in PRESETS:
-        problems.append(w("filters.problem.period", value=preset))
+        refuse("filters.problem.period", preset)
         preset = DEFAULT_PRESET
     fy = None
     start = end = None
     if preset == "fy":
-        text = (params.get("fy") or [""])[0]
-        fy = int(text) if text.isdigit() else None
+        text = first("fy") or ""
+        fy = _code(text)
         if fy is None or not fy_of(first_day) <= fy <= fy_of(as_of):
-            problems.append(w("filters.problem.fy", value=text))
+            refuse("filters.problem.fy", text)
             fy = fy_of(as_of)
     if preset == "custom":
-        start = _parse_date((params.get("from") or [None])[0])
-        end = _parse_date((params.get("to") or [None])[0])
+        start, end = _parse_date(first("from")), _parse_date(first("to"))
         if start is None or end is None or start > end:
-            problems.append(w("filters.problem.range"))
+            refuse("filters.problem.range")
             preset, start, end = DEFAULT_PRESET, None, None
+        elif (cut := within_data(start, end, first_day, as_of)) is None:
+            window = data_window(first_day, as_of)
+            problems.append(
+                w(
+                    "filters.problem.range_outside",
+                    period=w.period(start, end),
+                    data=w.period(*window),
+                )
+            )
+            preset, start, end = DEFAULT_PRESET, None, None
+        elif cut != (start, end):
+            asked = w.period(start, end)
+            start, end = cut
+            problems.append(
+                w("filters.problem.range_cut", period=asked, shown=w.period(start, end))
+            )
     start, end = preset_period(preset, as_of, fy_start_year=fy, start=start, end=end)
 
     known_districts = set(districts["lgd_code"].astype(int))
-    chosen_districts = []
-    for text in params.get("district", []):
-        if text.isdigit() and int(text) in known_districts:
-            chosen_districts.append(int(text))
+    chosen_districts: list[int] = []
+    for text in values("district"):
+        code = _code(text)
+        if code in known_districts:
+            chosen_districts.append(code)
         else:
-            problems.append(w("filters.problem.district", value=text))
+            refuse("filters.problem.district", text)
     known_types = set(facilities["facility_type"])
     types = []
-    for text in params.get("type", []):
-        (
+    for text in values("type"):
+        if text in known_types:
             types.append(text)
-            if text in known_types
-            else problems.append(w("filters.problem.type", value=text))
-        )
+        else:
+            refuse("filters.problem.type", text)
     known_facilities = set(facilities["facility_id"])
     chosen = []
-    for text in params.get("facility", []):
-        (
+    for text in values("facility"):
+        if text in known_facilities:
             chosen.append(text)
-            if text in known_facilities
-            else problems.append(w("filters.problem.facility", value=text))
-        )
+        else:
+            refuse("filters.problem.facility", text)
+    more = max(0, len(problems) - MAX_PROBLEMS_NAMED) + unread
+    if more > 0:
+        problems = [*problems[:MAX_PROBLEMS_NAMED], w("filters.problem.more", count=w.count(more))]
     return Filters(
         preset,
         start,
         end,
         fy,
-        tuple(chosen_districts),
-        tuple(types),
-        tuple(chosen),
+        tuple(dict.fromkeys(chosen_districts)),
+        tuple(dict.fromkeys(types)),
+        tuple(dict.fromkeys(chosen)),
         tuple(problems),
     )
 
@@ -214,8 +294,12 @@ def sidebar_filters(
         state[_KEYS["facilities"]] = list(pending.get("facilities", []))
         _forget_widgets()
     if _KEYS["preset"] not in state:
+        params = {k: st.query_params.get_all(k) for k in st.query_params}
+        refused_language = refused_in_link()
+        if refused_language is not None:  # ui.language has put its own choice in the link
+            params[LANGUAGE_PARAM] = [refused_language]
         initial = filters_from_params(
-            {k: st.query_params.get_all(k) for k in st.query_params},
+            params,
             as_of=as_of,
             first_day=first_day,
             districts=districts,
@@ -223,7 +307,7 @@ def sidebar_filters(
             words=w,
         )
         for problem in initial.problems:
-            st.toast(w("filters.ignored", problem=problem), icon=":material/warning:")
+            st.toast(w.markdown("filters.ignored", problem=problem), icon=":material/warning:")
         state[_KEYS["preset"]] = initial.preset
         state[_KEYS["fy"]] = initial.fy or fy_of(as_of)
         state[_KEYS["range"]] = (initial.start, initial.end)
@@ -347,13 +431,23 @@ def scope_name(
     if filters.facilities:
         names = w.facility_names(facilities)
         return ", ".join(str(names.get(f, f)) for f in filters.facilities)
-    chosen = list(filters.districts)
-    if not chosen and auth.allowed_districts() is not None:
-        chosen = sorted(int(code) for code in districts["lgd_code"])
-    if chosen:
-        names = w.district_names(districts)
-        return ", ".join(str(names.get(d, d)) for d in chosen)
-    return w.division()
+    return districts_name(filters.districts, districts, w)
+
+
+def districts_name(chosen: Sequence[int], districts: pd.DataFrame, words: Words) -> str:
+    """The chosen districts in words; none chosen: every district the user may see.
+
+    That is the division only for a user without a ceiling: a collector's "all" is the
+    collector's districts, named (``districts`` holds only those), so that no label says
+    "Bastar division" over figures of Dantewada alone.
+    """
+    codes = list(chosen)
+    if not codes and auth.allowed_districts() is not None:
+        codes = sorted(int(code) for code in districts["lgd_code"])
+    if not codes:
+        return words.division()
+    names = words.district_names(districts)
+    return ", ".join(str(names.get(d, d)) for d in codes)
 
 
 def period_name(filters: Filters, words: Words | None = None) -> str:

@@ -17,7 +17,14 @@ import streamlit as st
 from i18n import Words
 from metrics.adoption import has_registrations
 from ui import data
-from ui.filters import Filters, facilities_in_scope, period_name, scope_caption, scope_name
+from ui.filters import (
+    Filters,
+    districts_name,
+    facilities_in_scope,
+    period_name,
+    scope_caption,
+    scope_name,
+)
 from ui.language import words
 
 
@@ -36,6 +43,12 @@ class PageContext:
     def scope_name(self) -> str:
         """Where the figures are from: 'Bastar division', 'Dakshin Bastar Dantewada', …"""
         return scope_name(self.filters, self.districts, self.facilities, self.w)
+
+    @cached_property
+    def everything_name(self) -> str:
+        """All the user may see: 'Bastar division', or a collector's districts by name
+        (the row or line of "all" of a page holds exactly those figures)."""
+        return districts_name((), self.districts, self.w)
 
     @cached_property
     def scope_text(self) -> str:
@@ -66,7 +79,7 @@ class PageContext:
         """
         if not has_registrations(counts):
             (where if where is not None else st).info(
-                self.w("common.no_registrations_in", scope=self.scope_text)
+                self.w.markdown("common.no_registrations_in", scope=self.scope_text)
             )
             st.stop()
 
@@ -82,5 +95,5 @@ def open_page(name: str, *, caption: bool = True) -> PageContext:
     )
     st.header(page.w(f"{name}.header"))
     if caption:
-        st.caption(page.w(f"{name}.caption", scope=page.scope_text))
+        st.caption(page.w.markdown(f"{name}.caption", scope=page.scope_text))
     return page

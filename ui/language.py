@@ -26,14 +26,27 @@ def _default_language() -> str:
         return DEFAULT_LANGUAGE
 
 
+_REFUSED = "lang_refused_in_link"
+
+
 def _initial() -> str:
+    """The link's language, else the default.
+
+    The language is decided before anything is drawn, and the link's ``lang`` is then
+    rewritten; a value it does not know is kept for ``ui.filters.filters_from_params``, the
+    one reader of a link's values, which names it with the link's other problems.
+    """
     asked = st.query_params.get(PARAM)
     if asked in LANGUAGES:
         return asked
-    default = _default_language()
     if asked is not None:
-        st.toast(Words(default)("filters.ignored", problem=asked), icon=":material/warning:")
-    return default
+        st.session_state[_REFUSED] = asked
+    return _default_language()
+
+
+def refused_in_link() -> str | None:
+    """The ``lang`` value of the link that opened the session, when it named no language."""
+    return st.session_state.get(_REFUSED)
 
 
 def current_language() -> str:
@@ -89,4 +102,4 @@ def show_error(error: Exception) -> None:
         st.error(w(f"error.{kind}"))
     except KeyError:
         st.error(w("error.DashboardError"))
-    st.caption(w("error.details", details=str(error)))
+    st.caption(w.markdown("error.details", details=error))

@@ -30,3 +30,8 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("views/about.py", "nav.about", ":material/info:", "about"),
 )
 PAGE_FILES: tuple[str, ...] = tuple(page.file for page in PAGES)
+
+
+def page_at(url_path: str) -> PageEntry:
+    """The page at a URL path as ``st.navigation`` resolved it ("" or None: the default)."""
+    return next(page for page in PAGES if (page.url_path or "") == (url_path or ""))

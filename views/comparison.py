@@ -255,7 +255,7 @@ ranked_drawn = pd.DataFrame(
 division_bounds = wilson_bounds(pd.Series([division_linked]), pd.Series([division_registrations]))
 division_row = pd.DataFrame(
     {
-        district: [w.division()],
+        district: [page.everything_name],  # a collector's "all" is the collector's districts
         opd: [division_registrations],
         linked: [division_linked],
         adoption: [division_rate],

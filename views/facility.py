@@ -12,6 +12,7 @@ from data_access.config import IncentivePeriod, load_settings
 from data_access.contract import GENDERS
 from data_access.queries import Scope
 from data_access.rules import AGE_BAND_LABELS, UNKNOWN
+from i18n.markdown import literal
 from metrics.adoption import adoption_rate, with_adoption_rate
 from metrics.facilities import profile_order
 from metrics.incentive import IncentiveRule, incentive_estimate
@@ -46,7 +47,7 @@ facility_name = names.get(facility_id, facility_id)
 district_name = page.district_names.get(int(facility["district_lgd"]), "–")
 scope = Scope.of(facilities=[facility_id])
 exports_of_facility(facility_id)
-st.caption(w("facility.caption", facility=facility_name, period=page.period_text))
+st.caption(w.markdown("facility.caption", facility=facility_name, period=page.period_text))
 
 # --- facts -------------------------------------------------------------------------------------
 last_days = data.last_registration_days(scope)
@@ -70,7 +71,7 @@ else:
 
 
 def _facts(*lines: tuple[str, str]) -> str:
-    return "  \n".join(f"**{w(label)}** {value}" for label, value in lines)
+    return "  \n".join(f"**{w(label)}** {literal(value)}" for label, value in lines)
 
 
 left, right = st.columns(2)
@@ -135,7 +136,7 @@ totals = data.counts(filters.period, scope)
 registrations = int(totals["opd_registrations"].sum()) if not totals.empty else 0
 if registrations == 0:
     st.info(
-        w(
+        w.markdown(
             "facility.no_registrations",
             facility=facility_name,
             period=w.period_phrase(filters.start, filters.end),
@@ -159,24 +160,38 @@ for where, figure, value in (
 # --- by gender and age, small counts suppressed ------------------------------------------------
 threshold = load_settings().small_number_threshold
 small = w("export.small_number", threshold=threshold)
+hidden = w("export.hidden_number")
 
 
 def _breakdown(by: str) -> pd.DataFrame:
     """Registrations and ABHA-linked by gender or age band, counts below the threshold hidden.
 
     The same table is shown and exported: no one can be singled out at a small facility.
+    Each column adds up to a tile above (and to the trend, channels and departments
+    below), so the counts hidden with a "<5" keep it from being worked out
+    (metrics.suppression); every category is listed, with its zeros, for that rule.
     """
     counts = data.counts(filters.period, scope, by=[by])
-    order = {code: i for i, code in enumerate(BREAKDOWN_ORDER[by])}
-    counts = counts.sort_values(by, key=lambda codes: codes.map(order).fillna(len(order)))
+    known = BREAKDOWN_ORDER[by]
+    codes = [*known, *sorted(c for c in counts[by].unique() if c not in known)]
+    counts = (
+        counts.groupby(by)[["opd_registrations", "abha_linked"]].sum().reindex(codes, fill_value=0)
+    )
     table = pd.DataFrame(
         {
-            w(f"common.{by}"): [w.label(by, code) for code in counts[by]],
+            w(f"common.{by}"): [w.label(by, code) for code in counts.index],
             opd: counts["opd_registrations"].astype("int64").to_numpy(),
             abha_linked: counts["abha_linked"].astype("int64").to_numpy(),
         }
     )
-    return suppress_small_counts(table, [opd, abha_linked], threshold, shown_as=small)
+    return suppress_small_counts(
+        table,
+        [opd, abha_linked],
+        threshold,
+        shown_as=small,
+        hidden_as=hidden,
+        within=[(abha_linked, opd)],
+    )
 
 
 def _as_text(table: pd.DataFrame) -> pd.DataFrame:
@@ -191,9 +206,14 @@ def _as_text(table: pd.DataFrame) -> pd.DataFrame:
 
 people_title = w("facility.people_title")
 st.subheader(people_title)
+small_note = w("export.small_number_note", threshold=threshold)
+hidden_note = w("export.hidden_number_note", threshold=threshold, hidden=hidden)
+hides_more = False
 for where, by in zip(st.columns(2), ("gender", "age_band"), strict=True):
     table = _breakdown(by)
     title = w(f"facility.by_{by}_title")
+    shown_hidden = table[[opd, abha_linked]].isin([hidden]).to_numpy().any()
+    hides_more = hides_more or bool(shown_hidden)
     where.markdown(f"**{w(f'facility.by_{by}')}**")
     where.table(_as_text(table), hide_index=True, border="horizontal")
     with where.container():
@@ -202,9 +222,12 @@ for where, by in zip(st.columns(2), ("gender", "age_band"), strict=True):
             what=f"opd-registrations-by-{by.replace('_', '-')}",
             title=title,
             key=f"profile_{by}",
+            notes=[small_note, hidden_note] if shown_hidden else [],
         )
 if threshold > 1:
-    st.caption(w("export.small_number_note", threshold=threshold))
+    st.caption(small_note)
+if hides_more:
+    st.caption(hidden_note)
 
 # --- registrations over time, channels ---------------------------------------------------------
 left, right = st.columns(2)

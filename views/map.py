@@ -12,6 +12,7 @@ import streamlit as st
 from data_access.config import load_settings
 from geo import boundaries as geo_boundaries
 from geo import layers
+from i18n.markdown import literal
 from metrics.change import CHANGE_MIN_REGISTRATIONS, now_and_before
 from press.maps import choropleth
 from ui import data, light_map, progress
@@ -498,7 +499,7 @@ with side:
         in_force = ", ".join(district_names.get(d, str(d)) for d in filters.districts)
     else:
         in_force = w("map.all_districts")
-    st.markdown(f"**{w('map.app_shows')}** {in_force}")
+    st.markdown(f"**{w('map.app_shows')}** {literal(in_force)}")
     if filters.districts or filters.facilities:
         st.button(w("map.show_all"), on_click=_request_all_districts, key="map_show_all")
     st.selectbox(
@@ -513,7 +514,7 @@ with side:
 
 if missing:
     st.warning(
-        w(
+        w.markdown(
             "map.missing_boundaries",
             districts=", ".join(
                 f"{district_names.get(code, code)} (LGD {code})" for code in missing
@@ -522,7 +523,7 @@ if missing:
     )
 if not unlocated.empty:
     st.caption(
-        w(
+        w.markdown(
             "map.unlocated",
             facilities=", ".join(
                 f"{row.name} ({row.facility_id})" for row in unlocated.itertuples()

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from i18n.headlines import leader_headline, registration_headline
+from i18n.markdown import literal
 from metrics.adoption import adoption_rate, with_adoption_rate
 from metrics.change import (
     CHANGE_MIN_REGISTRATIONS,
@@ -125,7 +126,7 @@ if len(by_district) > 1:
             district_names.get(second["district_lgd"], str(second["district_lgd"])),
         )
     )
-st.markdown("\n".join(f"- {line}" for line in headlines))
+st.markdown("\n".join(f"- {literal(line)}" for line in headlines))  # names are text
 
 left, right = st.columns([3, 2])
 # --- adoption over time, a line per district (per facility when facilities are chosen) --------

@@ -9,10 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import LANGUAGE_NAMES, LANGUAGES, Words
+from i18n.markdown import literal
 from press import kit
 from ui import data
 from ui.auth import recorded_export
 from ui.exports import styled
+from ui.filters import districts_name
 from ui.frame import open_page
 
 page = open_page("press_kit", caption=False)
@@ -52,8 +54,8 @@ file_words = Words(lang)  # the files' language, which may differ from the page'
 drawn = figure["data"]
 registrations = drawn.get(file_words("figure.opd_registrations"))
 if registrations is None or not (registrations.fillna(0) > 0).any():
-    scope = ", ".join(district_names[d] for d in chosen) if chosen else w.division()
-    right.info(w("press_kit.no_data", scope=scope))
+    scope = districts_name(chosen, page.districts, w)  # a collector's "all" is not the division
+    right.info(w.markdown("press_kit.no_data", scope=scope))
     st.stop()
 
 right.subheader(w("press_kit.preview"))
@@ -98,6 +100,6 @@ left.download_button(
 )
 
 st.subheader(w("press_kit.headlines"))
-st.markdown("\n".join(f"- {line}" for line in figure["headlines"].splitlines()))
+st.markdown("\n".join(f"- {literal(line)}" for line in figure["headlines"].splitlines()))
 st.subheader(w("press_kit.data"))
 st.dataframe(styled(drawn, file_words), hide_index=True)

@@ -54,6 +54,10 @@ else:
 
 st.subheader(w("system.audit"))
 events = auth.audit_log().recent(200)
+if auth.in_demo_mode():
+    # Open to everyone: only the demo's own events, never a signed-in user's e-mail.
+    events = [e for e in events if e.user == auth.DEMO_GRANT.who]
+    st.caption(w("system.demo_audit"))
 if not events:
     st.info(w("system.no_events"))
 else:

@@ -12,7 +12,11 @@ audit log, contact) through ``EHOSPITAL_SECRETS_FILE``, the same temporary file.
 
 The Dantewada collector (LGD 416) signs in, sees Dantewada only on the Overview, the Map
 and in an exported CSV, edits the link to Bastar (414) and to Bastar's district hospital
-and gets nothing of them, signs out; a stranger who signs in is told whom to ask.
+and gets nothing of them, opens the System page by its URL and is refused, signs out; a
+stranger who signs in is told whom to ask; an impostor whose token carries the collector's
+e-mail without ``email_verified`` is not let in, and the audit log names them by their
+subject. The audit log then holds one sign-in for the collector's many page loads, the
+refused page, and the page of every export.
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ COLLECTOR = "collector.dantewada@cg.gov.in"
 COLLECTOR_SUB = "collector-dantewada"
 STRANGER = "stranger@example.com"
 STRANGER_SUB = "stranger"
+IMPOSTOR_SUB = "impostor"
+"""A user of the provider whose profile says the collector's e-mail, which the provider
+never verified: its token carries ``email`` and no ``email_verified``."""
 CONTACT = "the NHM state office, Raipur"
 DANTEWADA, BASTAR = 416, 414
 DANTEWADA_NAME = "Dakshin Bastar Dantewada"
@@ -64,6 +71,7 @@ def oidc_provider() -> Iterator[str]:
         user_claims=[
             User(sub=COLLECTOR_SUB, claims={"email": COLLECTOR, "email_verified": True}),
             User(sub=STRANGER_SUB, claims={"email": STRANGER, "email_verified": True}),
+            User(sub=IMPOSTOR_SUB, claims={"email": COLLECTOR}),
         ]
     )
 
@@ -325,6 +333,15 @@ def test_the_dantewada_collector_signs_in_sees_only_dantewada_and_signs_out(
                 assert shown and shown <= dantewada_facilities, shown
                 assert f"District {DANTEWADA_NAME}" in profile, profile[:3000]
 
+                # --- the System page by its URL: refused, not in the menu, logged -------------
+                page.goto(f"{base}/system?{QUERY}")
+                page.get_by_text("This page is not open to your role").wait_for()
+                _wait_for_page(page)
+                assert page.locator("[data-testid='stDataFrame']").count() == 0
+                assert page.locator("[data-testid='stMetric']").count() == 0
+                menu = page.inner_text("[data-testid='stSidebar']")
+                assert "System" not in menu and "Data quality" not in menu, menu
+
                 # --- sign out: back at the sign-in page, and still there after a reload -------
                 page.get_by_role("button", name="Sign out").click()
                 # Streamlit ends the session at the provider too (its end_session_endpoint),
@@ -346,6 +363,21 @@ def test_the_dantewada_collector_signs_in_sees_only_dantewada_and_signs_out(
                 assert STRANGER in refused and CONTACT in refused, refused
                 assert page.locator("[data-testid='stMetric']").count() == 0
                 assert DANTEWADA_NAME not in page.inner_text("body")
+
+                # --- the impostor: the collector's e-mail, not verified: not the collector ----
+                page.get_by_role("button", name="Sign out").click()
+                page.wait_for_url(f"{issuer}/oauth2/end_session*")
+                page.get_by_role("button", name="End session").click()
+                page.wait_for_url(f"{base}/**")
+                _sign_in(page, base, issuer, IMPOSTOR_SUB)
+                page.get_by_text("Not authorised").wait_for()
+                page.wait_for_timeout(1000)
+                refused = _main_text(page)
+                assert f"signed in as {IMPOSTOR_SUB}," in refused, refused
+                assert f"did not confirm the e-mail {COLLECTOR}" in refused, refused
+                assert page.locator("[data-testid='stMetric']").count() == 0
+                body = page.inner_text("body")
+                assert DANTEWADA_NAME not in body and "District collector" not in body
                 browser.close()
         finally:
             server.terminate()
@@ -356,5 +388,12 @@ def test_the_dantewada_collector_signs_in_sees_only_dantewada_and_signs_out(
     kinds = [(e["event"], e["user"]) for e in events]
     assert ("sign_in", COLLECTOR) in kinds and ("sign_out", COLLECTOR) in kinds, kinds
     assert ("refused", STRANGER) in kinds, kinds
+    # the impostor, by their own subject, with the e-mail they claimed; never signed in
+    (impostor,) = [e for e in events if e["user"] == IMPOSTOR_SUB]
+    assert impostor["event"] == "refused" and COLLECTOR in impostor["detail"], impostor
+    # one sign-in for the collector's many page loads (each a new Streamlit session)
+    assert [user for event, user in kinds if event == "sign_in"] == [COLLECTOR], kinds
+    assert ("refused", "system", COLLECTOR) in [(e["event"], e["page"], e["user"]) for e in events]
     exports = [e for e in events if e["event"] == "export"]
     assert len(exports) == 3 and all(e["scope"] == str(DANTEWADA) for e in exports), exports
+    assert [e["page"] for e in exports] == ["overview", "map", "map"], exports

@@ -137,13 +137,22 @@ def test_a_share_in_the_csv_is_the_percentage_the_page_shows(share: float) -> No
 
 
 def test_suppressed_counts_stay_as_shown() -> None:
+    # 3 men would be 123 − 120: the 120 women are hidden with them (metrics.suppression)
     table = suppress_small_counts(
-        pd.DataFrame({"Gender": ["F", "M", "X"], "OPD registrations": [120, 3, 0]}),
+        pd.DataFrame({"Gender": ["F", "M", "X", "O"], "OPD registrations": [120, 3, 0, 200]}),
         ["OPD registrations"],
         threshold=5,
         shown_as="<5",
+        hidden_as="hidden",
     )
-    assert read_csv(csv_bytes(table))[1:] == [["F", "120"], ["M", "<5"], ["X", "0"]]
+    assert read_csv(csv_bytes(table))[1:] == [
+        ["F", "hidden"],
+        ["M", "<5"],
+        ["X", "0"],
+        ["O", "200"],
+    ]
+    sheet = open_sheet(xlsx_bytes(table))
+    assert [c.value for c in sheet["B"]][1:] == ["hidden", "<5", 0, 200]
 
 
 def test_the_csv_is_data_only() -> None:

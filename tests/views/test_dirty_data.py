@@ -29,6 +29,7 @@ from data_access.contract import source_metadata
 from data_access.engines import source_engine, store_engine
 from data_access.refresh import refresh
 from i18n import Words
+from i18n.markdown import literal
 from metrics.quality import reconcile
 from ui.pages import PAGE_FILES
 
@@ -112,12 +113,14 @@ def _raw_rows_of_store(store_url: str) -> int:
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])
 def test_html_in_names_is_text_in_the_facility_page(dirty_store: str) -> None:
-    """The name arrives in the page's elements as the registry wrote it (Streamlit's
-    markdown shows HTML as text; the map's tooltip escapes it, tests/geo)."""
+    """The name arrives in the page's Markdown written to show as the registry wrote it
+    (``i18n.markdown.literal``: no tag, no link, no emphasis; issue 17), not as markup; the
+    map's tooltip escapes it, tests/geo."""
     at = open_page("views/facility.py", {**JANUARY, "facility": F_HTML})
     assert not at.exception
     texts = [e.value for e in (*at.header, *at.subheader, *at.caption, *at.markdown)]
-    assert any(HTML_NAME in str(t) for t in texts), texts
+    assert any(literal(HTML_NAME) in str(t) for t in texts), texts
+    assert not any(HTML_NAME in str(t) for t in texts), "the name's markup is escaped"
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])

@@ -192,14 +192,21 @@ def test_hpr_coverage_is_rounded_for_display(store_with_staff: str, lang: str) -
 
 
 # --- gender and age, small counts suppressed ---------------------------------------------------
-# F1 in January: r1 F 30 linked, r2 F 5 linked, r3 M 70, r4 gender X and no age, r5 F 30
-GENDER = {"Male": (1, 0), "Female": (3, 2), "Not recorded": (1, 0)}
-AGE = {"5–14 years": (1, 1), "30–44 years": (2, 1), "60 years and over": (1, 0)}
-AGE["Not recorded"] = (1, 0)
-
-
-def _suppressed(counts: tuple[int, int], threshold: int) -> list[object]:
-    return [f"<{threshold}" if 0 < n < threshold else n for n in counts]
+# F1 in January: r1 F 30 linked, r2 F 5 linked, r3 M 70, r4 gender X and no age, r5 F 30.
+# Every category is listed. Registrations: the three (four) "<5" hide each other (5 among
+# them, none can be worked out). ABHA-linked: the tile says 2; a lone "<5" among zeros
+# (or two that add up to 2) would be given away, so the whole column is hidden.
+H = EN("export.hidden_number")
+GENDER = {"Male": ["<5", H], "Female": ["<5", H], "Other": [0, H], "Not recorded": ["<5", H]}
+AGE = {
+    "0–4 years": [0, H],
+    "5–14 years": ["<5", H],
+    "15–29 years": [0, H],
+    "30–44 years": ["<5", H],
+    "45–59 years": [0, H],
+    "60 years and over": ["<5", H],
+    "Not recorded": ["<5", H],
+}
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])
@@ -213,12 +220,14 @@ def test_gender_and_age_hide_small_counts_shown_and_exported(
         ("profile_age_band", at.table[1].value, AGE),
     ):
         shown = {row[0]: [row[1], row[2]] for row in table.itertuples(index=False)}
-        assert shown == {k: [str(v) for v in _suppressed(n, 5)] for k, n in expected.items()}
+        assert shown == {k: [str(v) for v in n] for k, n in expected.items()}
         file = exported[key]
         assert list(file.columns)[1:] == ["OPD registrations", "ABHA-linked"]
         in_file = {row[0]: [row[1], row[2]] for row in file.itertuples(index=False)}
-        assert in_file == {k: _suppressed(n, 5) for k, n in expected.items()}
-    assert any(c.value == EN("export.small_number_note", threshold=5) for c in at.caption)
+        assert in_file == expected
+    captions = [c.value for c in at.caption]
+    assert EN("export.small_number_note", threshold=5) in captions
+    assert EN("export.hidden_number_note", threshold=5, hidden=H) in captions
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])
@@ -236,7 +245,15 @@ def test_the_threshold_comes_from_the_configuration(
     in_file = {
         row[0]: [row[1], row[2]] for row in exported["profile_gender"].itertuples(index=False)
     }
-    assert in_file == {"पुरुष": ["<2", 0], "महिला": [3, 2], "दर्ज नहीं": ["<2", 0]}
+    # "<2" is exactly 1: two of them (men, not recorded) are hidden with every other count
+    # of their column; ABHA-linked has no count below 2
+    hidden = HI("export.hidden_number")
+    assert in_file == {
+        "पुरुष": [hidden, 0],
+        "महिला": [hidden, 2],
+        "अन्य": [hidden, 0],
+        "दर्ज नहीं": [hidden, 0],
+    }
     assert any(c.value == HI("export.small_number_note", threshold=2) for c in at.caption)
 
 

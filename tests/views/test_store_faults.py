@@ -64,7 +64,9 @@ def _cut_off(url: str, allowed: bool) -> None:
 
 
 def _texts(elements) -> list[str]:  # type: ignore[no-untyped-def]
-    return [e.value for e in elements]
+    # as a reader sees them: without the invisible word joiners that keep a URL from a
+    # link or a database row from being turned into a link (i18n/markdown.py)
+    return [e.value.replace("\u2060", "") for e in elements]
 
 
 def _tiles(at) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -1,0 +1,60 @@
+"""A label names exactly what was counted, for a collector too (issue 17, item 7): District
+comparison drew a "Bastar division" row (screen, CSV, SVG) holding Dantewada's figures, and
+the Press kit's empty-period message said "Bastar division" to Dantewada's collector."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from test_access import USERS, open_as
+from test_access import access_config as access_config  # the fixture
+from views_helpers import JANUARY
+
+from i18n import Words
+
+EN = Words("en")
+DANTEWADA = "Dakshin Bastar Dantewada"
+
+
+def _drawn(at) -> str:  # type: ignore[no-untyped-def]
+    """Every chart's spec and the rows it draws (sent beside the spec, in Arrow), as text."""
+    parts = []
+    for element in at.main:
+        if getattr(element, "type", None) != "vega_lite_chart":
+            continue
+        parts.append(element.proto.spec)
+        for dataset in element.proto.datasets:
+            rows = pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+            parts.append(rows.to_csv())
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_comparisons_row_of_all_is_the_collectors_district(access_config: Path) -> None:
+    at = open_as(USERS["collector"], "views/comparison.py", JANUARY)
+    assert not at.exception, at.exception
+    drawn = _drawn(at)
+    assert EN.division() not in drawn, "no row or line says 'Bastar division'"
+    shown = [str(frame.value.to_csv()) for frame in at.dataframe]
+    assert not any(EN.division() in text for text in shown)
+    assert DANTEWADA in drawn
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_press_kits_empty_period_names_the_collectors_district(access_config: Path) -> None:
+    empty = {"period": "custom", "from": "2025-01-02", "to": "2025-01-03"}
+    at = open_as(USERS["collector"], "views/press_kit.py", empty)
+    assert not at.exception, at.exception
+    messages = [i.value for i in at.main.info]
+    assert messages and all(EN.division() not in m for m in messages), messages
+    assert any(DANTEWADA in m for m in messages), messages
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_ministry_still_sees_the_division(access_config: Path) -> None:
+    at = open_as(USERS["ministry"], "views/comparison.py", JANUARY)
+    assert not at.exception, at.exception
+    drawn = _drawn(at)
+    assert EN.division() in drawn

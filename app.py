@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from data_access.config import load_settings
 from data_access.errors import DashboardError
 from data_access.store import store_is_built
-from ui import auth, data
+from ui import auth, data, downloads
 from ui.filters import sidebar_filters
 from ui.language import language_switch, show_error, words
 from ui.pages import PAGES, page_at
@@ -35,6 +36,7 @@ w = language_switch()  # with the phone rules (ui.layout)
 data.begin_run()
 try:
     grant = auth.gate(w)  # stops here for anyone not signed in or not authorised
+    downloads.start_sweeper(load_settings().download_lifetime_seconds)  # once a process
 except DashboardError as exc:
     st.title(w("app.title"))
     show_error(exc)

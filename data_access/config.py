@@ -170,6 +170,9 @@ class Settings:
     statement_timeout_seconds: float = 30.0
     """A page's query on the analytics store that runs longer is cancelled: the page
     says so and shows the last figures it had, instead of hanging."""
+    download_lifetime_seconds: float = 60.0
+    """A file made for a download can be fetched at its ``/media/`` address, by anyone who
+    has the address, for at most this long after it was made (``ui.downloads``)."""
     small_number_threshold: int = 5
     """In exports broken down by gender or age at facility level, counts below this are
     shown as "<5" so that no one can be singled out."""
@@ -249,6 +252,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
         "default_language",
         "small_number_threshold",
         "statement_timeout_seconds",
+        "download_lifetime_seconds",
         "incentive",
     ),
     "access": ("require_login", "roles_file", "contact", "audit_log"),
@@ -381,6 +385,12 @@ def load_settings(
             "[dashboard] statement_timeout_seconds must be a number of seconds > 0, "
             f"not {timeout!r}"
         )
+    lifetime = dashboard.get("download_lifetime_seconds", 60)
+    if isinstance(lifetime, bool) or not isinstance(lifetime, int | float) or lifetime < 1:
+        raise ConfigurationError(
+            "[dashboard] download_lifetime_seconds must be a number of seconds ≥ 1, "
+            f"not {lifetime!r}"
+        )
     access = _section(secrets, "access")
     require_login = access.get("require_login")
     if require_login is not None and not isinstance(require_login, bool):
@@ -403,6 +413,7 @@ def load_settings(
         default_language=default_language,
         small_number_threshold=threshold,
         statement_timeout_seconds=float(timeout),
+        download_lifetime_seconds=float(lifetime),
         roles_file=roles_file,
         require_login=require_login,
         access_contact=str(access.get("contact", "the dashboard administrator")),

@@ -18,14 +18,17 @@ still leaves ``:material/`` in the source. Line breaks and other whitespace beco
 (a value never starts a block of its own), control and bidirectional-override characters
 become U+FFFD, so what is shown is what was written, on one line, in writing order.
 
-Plain-text targets (a selectbox's options, a table's cells, a file's title or a CSV) take
-the text as it is: escaping them would show the references.
+Plain-text targets (a selectbox's options, st.dataframe's cells, a file's title or a CSV)
+take the text as it is: escaping them would show the references. ``st.table`` is not one:
+it renders every cell as Markdown, so its tables go through :func:`literal_cells`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+import pandas as pd
 
 _ALWAYS = frozenset("\\`*_~[]<>&$|!")
 """Characters that start or end markup wherever they stand in a line (CommonMark, GFM, LaTeX)."""
@@ -88,3 +91,12 @@ def literal(value: object) -> str:
     elif ordered := _ORDERED_LIST.match(text):
         shown[ordered.end()] = _reference(text[ordered.end()])
     return "".join(shown)
+
+
+def literal_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` for ``st.table``, which renders each cell and index label as Markdown: every
+    one of them written with :func:`literal`, so a name or a path shows as its characters.
+    Column headers are the catalogue's words and are kept."""
+    shown = table.map(literal)
+    shown.index = table.index.map(literal)
+    return shown

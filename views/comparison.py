@@ -90,10 +90,11 @@ page.stop_unless_registrations(by_district)
 before_district = data.counts(filters.previous, filters.scope, by=["district"])
 by_facility = data.counts(filters.period, filters.scope, by=["facility"])
 before_facility = data.counts(filters.previous, filters.scope, by=["facility"])
-division = data.counts(filters.period)
-division_registrations = int(division["opd_registrations"].sum())
-division_linked = int(division["abha_linked"].sum())
-division_rate = adoption_rate(division_linked, division_registrations)
+# everything the user may see (a collector: the collector's districts), the reference rate
+overall = data.counts(filters.period)
+overall_registrations = int(overall["opd_registrations"].sum())
+overall_linked = int(overall["abha_linked"].sum())
+overall_rate = adoption_rate(overall_linked, overall_registrations)
 previous_text = w.period(filters.previous.start, filters.previous.end)
 
 in_scope = page.in_scope
@@ -241,7 +242,9 @@ show_league(
 ranked = district_league[district_league["opd_registrations"] > 0]
 ranked_title = w("comparison.ranked_title")
 st.subheader(ranked_title)
-st.caption(w("comparison.ranked_caption", rate=w.percent(division_rate)))
+st.caption(
+    w.markdown("comparison.ranked_caption", area=page.everything_name, rate=w.percent(overall_rate))
+)
 ranked_drawn = pd.DataFrame(
     {
         district: ranked["district"].to_numpy(),
@@ -252,13 +255,13 @@ ranked_drawn = pd.DataFrame(
         high: ranked["high"].to_numpy(),
     }
 )
-division_bounds = wilson_bounds(pd.Series([division_linked]), pd.Series([division_registrations]))
+division_bounds = wilson_bounds(pd.Series([overall_linked]), pd.Series([overall_registrations]))
 division_row = pd.DataFrame(
     {
         district: [page.everything_name],  # a collector's "all" is the collector's districts
-        opd: [division_registrations],
-        linked: [division_linked],
-        adoption: [division_rate],
+        opd: [overall_registrations],
+        linked: [overall_linked],
+        adoption: [overall_rate],
         low: division_bounds["low"].to_numpy(),
         high: division_bounds["high"].to_numpy(),
     }
@@ -336,24 +339,29 @@ show_chart(
     pd.concat([ranked_drawn, division_row], ignore_index=True),
     what="abha-adoption-by-district-ranked",
     title=ranked_title,
-    notes=[*definitions, w("comparison.ranked_caption", rate=w.percent(division_rate))],
+    notes=[
+        *definitions,
+        w("comparison.ranked_caption", area=page.everything_name, rate=w.percent(overall_rate)),
+    ],
     key="comparison_ranked",
 )
 
 # --- funnel plot of facilities ------------------------------------------------------------------
 funnel_title = w("comparison.funnel_title")
 st.subheader(funnel_title)
-st.caption(w("comparison.funnel_caption", rate=w.percent(division_rate)))
+st.caption(
+    w.markdown("comparison.funnel_caption", area=page.everything_name, rate=w.percent(overall_rate))
+)
 funnel = facility_league[facility_league["opd_registrations"] > 0]
-if division_rate is None or funnel.empty:
+if overall_rate is None or funnel.empty:
     st.info(w("comparison.funnel_none"))
 else:
     verdicts = funnel_outliers(
-        funnel["abha_linked"], funnel["opd_registrations"], division_rate, level=VERDICT_LEVEL
+        funnel["abha_linked"], funnel["opd_registrations"], overall_rate, level=VERDICT_LEVEL
     )
     verdict_title = w("comparison.verdict_title")
     verdict_names = {code: w(f"comparison.verdict.{code}") for code in VERDICT_COLOURS}
-    limits_here = funnel_limits(division_rate, funnel["opd_registrations"], (VERDICT_LEVEL,))
+    limits_here = funnel_limits(overall_rate, funnel["opd_registrations"], (VERDICT_LEVEL,))
     points_drawn = pd.DataFrame(
         {
             facility: funnel["facility"].to_numpy(),
@@ -375,7 +383,7 @@ else:
     if smallest == largest:  # a single volume: widen it so the limits draw as curves
         smallest, largest = max(1, smallest // 2), largest * 2
     grid = funnel_limits(
-        division_rate, np.geomspace(smallest, largest, FUNNEL_GRID_POINTS), FUNNEL_LEVELS
+        overall_rate, np.geomspace(smallest, largest, FUNNEL_GRID_POINTS), FUNNEL_LEVELS
     )
     control_limits = w("comparison.control_limits")
     level_names = [w(f"comparison.limits.{level_suffix(level)}") for level in FUNNEL_LEVELS]
@@ -427,7 +435,7 @@ else:
         )
     )
     centre = (
-        alt.Chart(pd.DataFrame({adoption: [division_rate]}))
+        alt.Chart(pd.DataFrame({adoption: [overall_rate]}))
         .mark_rule(color=DIVISION_COLOUR, strokeDash=[6, 4])
         .encode(y=alt.Y(field=field(adoption), type="quantitative", title=adoption))
     )
@@ -469,7 +477,10 @@ else:
         points_drawn,
         what="facility-funnel-plot",
         title=funnel_title,
-        notes=[*definitions, w("comparison.funnel_caption", rate=w.percent(division_rate))],
+        notes=[
+            *definitions,
+            w("comparison.funnel_caption", area=page.everything_name, rate=w.percent(overall_rate)),
+        ],
         key="comparison_funnel",
     )
     tally = verdicts.value_counts()

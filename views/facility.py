@@ -12,7 +12,7 @@ from data_access.config import IncentivePeriod, load_settings
 from data_access.contract import GENDERS
 from data_access.queries import Scope
 from data_access.rules import AGE_BAND_LABELS, UNKNOWN
-from i18n.markdown import literal
+from i18n.markdown import literal, literal_cells
 from metrics.adoption import adoption_rate, with_adoption_rate
 from metrics.facilities import profile_order
 from metrics.incentive import IncentiveRule, incentive_estimate
@@ -215,7 +215,7 @@ for where, by in zip(st.columns(2), ("gender", "age_band"), strict=True):
     shown_hidden = table[[opd, abha_linked]].isin([hidden]).to_numpy().any()
     hides_more = hides_more or bool(shown_hidden)
     where.markdown(f"**{w(f'facility.by_{by}')}**")
-    where.table(_as_text(table), hide_index=True, border="horizontal")
+    where.table(literal_cells(_as_text(table)), hide_index=True, border="horizontal")
     with where.container():
         table_downloads(
             table,

@@ -11,6 +11,7 @@ import streamlit as st
 from access.roles import ROLES, load_access
 from data_access.config import load_settings
 from data_access.engines import describe
+from i18n.markdown import literal_cells
 from ui import auth, data
 from ui.exports import show_table
 from ui.frame import open_page
@@ -29,9 +30,12 @@ rows = [
     (w("system.roles_file"), settings.roles_file or "–"),
     (w("system.audit_log"), settings.audit_target),
 ]
+# Paths and URLs from the settings file: shown as text, st.table renders Markdown.
 st.table(
-    pd.DataFrame(rows, columns=[w("system.setting"), w("system.value")]).set_index(
-        w("system.setting")
+    literal_cells(
+        pd.DataFrame(rows, columns=[w("system.setting"), w("system.value")]).set_index(
+            w("system.setting")
+        )
     )
 )
 

@@ -57,7 +57,10 @@ default_grain = "day" if filters.period.days <= 14 else "week"
 default_grain = "month" if filters.period.days > 120 else default_grain
 narrowed = bool(filters.districts or filters.facilities or filters.facility_types)
 by_names = {
-    "total": w("trends.by.selection") if narrowed else w("trends.by.division"),
+    # not narrowed: the division, or a collector's own districts, by name
+    "total": w("trends.by.selection")
+    if narrowed
+    else w("trends.by.area", area=page.everything_name),
     "district": w("common.district"),
     "facility_type": w("filters.facility_type"),
     "facility": w("common.facility"),

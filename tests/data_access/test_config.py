@@ -54,6 +54,8 @@ def test_store_can_be_configured(tmp_path: Path) -> None:
     [
         ("[dashboard\nlookback_days = 3", "not valid TOML"),
         ("[dashboard]\nlookback_days = -1", "lookback_days"),
+        ("[dashboard]\ndownload_lifetime_seconds = 0", "download_lifetime_seconds"),
+        ('[dashboard]\ndownload_lifetime_seconds = "1m"', "download_lifetime_seconds"),
         (
             '[connections.registrations]\nurl = "postgresql+psycopg://a@b:notaport/c"',
             "not a database URL",
@@ -65,6 +67,15 @@ def test_bad_configuration_is_named(tmp_path: Path, content: str, needle: str) -
     secrets.write_text(content)
     with pytest.raises(ConfigurationError, match=needle):
         load_settings(secrets_path=secrets, environ={"EHOSPITAL_DATA_DIR": str(tmp_path)})
+
+
+def test_download_lifetime_is_a_minute_unless_set(tmp_path: Path) -> None:
+    env = {"EHOSPITAL_DATA_DIR": str(tmp_path)}
+    default = load_settings(secrets_path=tmp_path / "none.toml", environ=env)
+    assert default.download_lifetime_seconds == 60
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text("[dashboard]\ndownload_lifetime_seconds = 20\n")
+    assert load_settings(secrets_path=secrets, environ=env).download_lifetime_seconds == 20
 
 
 def test_a_boundary_file_can_be_named(tmp_path: Path) -> None:

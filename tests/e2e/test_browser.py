@@ -5,6 +5,8 @@ artifacts/screenshots/ (ignored by git): look at them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -64,6 +66,37 @@ def _watch_for_foreign_requests(page, foreign: list[str]) -> None:
             and foreign.append(request.url)
         ),
     )
+
+
+def watched_tab(browser, dialogs: list[str], foreign: list[str]):  # type: ignore[no-untyped-def]
+    """A new tab (a new Streamlit session) at 1400 px that notes every dialog a script
+    opens (and dismisses it) and every request to a host other than the server."""
+    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+    tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    _watch_for_foreign_requests(tab, foreign)
+    return tab
+
+
+@contextmanager
+def served_chromium(
+    store_url: str, tmp_path: Path, **server_options: object
+) -> Iterator[tuple[object, int]]:
+    """A dashboard server on ``store_url`` and Debian's chromium: (browser, port); both
+    stopped afterwards. ``server_options`` go to ``start_server`` (``env``, ``extra_args``)."""
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    server, port = start_server(store_url, tmp_path, **server_options)  # type: ignore[arg-type]
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+            try:
+                yield browser, port
+            finally:
+                browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 @pytest.mark.parametrize("lang", ["en", "hi"])

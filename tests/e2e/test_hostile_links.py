@@ -10,8 +10,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import start_server
-from test_browser import BROWSER_ARGS, CHROMIUM, _need_browser, _watch_for_foreign_requests
+from test_browser import served_chromium, watched_tab
 
 from ui.filters import link_value
 
@@ -41,47 +40,25 @@ DRAWN_FROM_THE_LINK = (
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])
 def test_hostile_links_are_named_as_text(dirty_store: str, tmp_path: Path) -> None:
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    server, port = start_server(dirty_store, tmp_path)
     foreign: list[str] = []
     dialogs: list[str] = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            _watch_for_foreign_requests(page, foreign)
-            for path, params in LINKS:
-                page.goto(f"http://127.0.0.1:{port}/{path}?{urlencode(params)}")
-                page.wait_for_selector("[data-testid='stHeading']", timeout=60_000)
-                toasts = []
-                if path == "":  # the first page of a session reads the link and says so
-                    page.wait_for_selector("[data-testid='stToast']", timeout=30_000)
-                    toasts = page.locator("[data-testid='stToast']").all_inner_texts()
-                page.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
-                assert page.locator("[data-testid='stException']").count() == 0, path
-                for selector in DRAWN_FROM_THE_LINK:
-                    assert page.locator(selector).count() == 0, (path, selector)
-                shown = "\n".join(toasts).replace("\u2060", "")
-                for name in ("lang", "facility"):
-                    if name in params and path == "" and params[name] == HOSTILE[name]:
-                        assert link_value(HOSTILE[name]) in shown, (HOSTILE[name], toasts)
-                page.context.clear_cookies()
-                page = _fresh_session(browser, page, foreign, dialogs)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with served_chromium(dirty_store, tmp_path) as (browser, port):
+        for path, params in LINKS:
+            page = watched_tab(browser, dialogs, foreign)  # a new session reads the link
+            page.goto(f"http://127.0.0.1:{port}/{path}?{urlencode(params)}")
+            page.wait_for_selector("[data-testid='stHeading']", timeout=60_000)
+            toasts = []
+            if path == "":  # the first page of a session reads the link and says so
+                page.wait_for_selector("[data-testid='stToast']", timeout=30_000)
+                toasts = page.locator("[data-testid='stToast']").all_inner_texts()
+            page.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
+            assert page.locator("[data-testid='stException']").count() == 0, path
+            for selector in DRAWN_FROM_THE_LINK:
+                assert page.locator(selector).count() == 0, (path, selector)
+            shown = "\n".join(toasts).replace("\u2060", "")
+            for name in ("lang", "facility"):
+                if name in params and path == "" and params[name] == HOSTILE[name]:
+                    assert link_value(HOSTILE[name]) in shown, (HOSTILE[name], toasts)
+            page.close()
     assert not dialogs, f"a value's script ran: {dialogs}"
     assert not foreign, f"requests to other hosts: {foreign[:5]}"
-
-
-def _fresh_session(browser, page, foreign: list[str], dialogs: list[str]):  # type: ignore[no-untyped-def]
-    """A new tab: a new Streamlit session, which reads its link afresh."""
-    page.close()
-    fresh = browser.new_page(viewport={"width": 1400, "height": 1000})
-    fresh.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    _watch_for_foreign_requests(fresh, foreign)
-    return fresh

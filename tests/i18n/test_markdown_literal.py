@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import html
 
+import pandas as pd
 import pytest
 from markdown_it import MarkdownIt
 
 from i18n import Words
-from i18n.markdown import JOINER, literal
+from i18n.markdown import JOINER, literal, literal_cells
 
 PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
@@ -77,3 +78,20 @@ def test_words_markdown_escapes_the_values_not_the_message() -> None:
     shown = w.markdown("filters.ignored", problem="[x](http://evil.example)")
     assert shown.startswith("Ignored in the link: &#91;x&#93;")
     assert w("filters.ignored", problem="[x]") == "Ignored in the link: [x]"
+
+
+def test_a_table_for_st_table_shows_each_cell_and_label_as_written() -> None:
+    """st.table renders cells as Markdown: every cell and index label goes through literal,
+    numbers shown as their text, the headers (the catalogue's words) kept."""
+    table = pd.DataFrame(
+        {"Value": ["/srv/[x](http://evil.example)/access.toml", "<5", 7]},
+        index=pd.Index(["![i](http://evil.example/i.png)", "plain", "1. one"], name="Setting"),
+    )
+    shown = literal_cells(table)
+    assert list(shown.columns) == ["Value"] and shown.index.name == "Setting"
+    for cell, written in zip(
+        [*shown["Value"], *shown.index], [*table["Value"], *table.index], strict=True
+    ):
+        tokens = PARSER.parseInline(cell)[0].children
+        assert [t.type for t in tokens] == ["text"], (cell, tokens)
+        assert _shown(cell) == str(written)

@@ -76,13 +76,15 @@ def access_config(worked_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def open_as(email: str | None, page: str, params: dict, *, verified: bool = True) -> AppTest:
+    claims = {"email": email, "email_verified": verified, "sub": f"sub-{email}"} if email else None
+    return open_with_claims(claims, page, params)
+
+
+def open_with_claims(claims: dict | None, page: str, params: dict) -> AppTest:
+    """The app as a user whose identity token carries ``claims`` (None: not signed in)."""
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
     at.secrets["auth"] = AUTH
-    at.user = (
-        {"is_logged_in": True, "email": email, "email_verified": verified, "sub": f"sub-{email}"}
-        if email
-        else {"is_logged_in": False}
-    )
+    at.user = {"is_logged_in": True, **claims} if claims is not None else {"is_logged_in": False}
     for key, value in params.items():
         at.query_params[key] = value
     at.run()

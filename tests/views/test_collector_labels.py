@@ -58,3 +58,26 @@ def test_the_ministry_still_sees_the_division(access_config: Path) -> None:
     assert not at.exception, at.exception
     drawn = _drawn(at)
     assert EN.division() in drawn
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_a_collectors_reference_rate_and_total_name_the_district(access_config: Path) -> None:
+    """The Comparison's dashed line and funnel centre are the rate of all a user may see, and
+    the Trends' total line is its total: for Dantewada's collector, named Dantewada."""
+    at = open_as(USERS["collector"], "views/comparison.py", JANUARY)
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.caption]
+    rate_captions = [c for c in captions if "overall rate of" in c]
+    assert len(rate_captions) == 2, captions  # the ranked bars and the funnel plot
+    assert all(DANTEWADA in c for c in rate_captions), rate_captions
+    assert not any("division" in c.lower() for c in captions), captions
+
+    at = open_as(USERS["collector"], "views/trends.py", JANUARY)
+    assert not at.exception, at.exception
+    lines_by = next(box for box in at.selectbox if box.label == EN("trends.lines_by"))
+    assert EN("trends.by.area", area=DANTEWADA) in lines_by.options
+    assert not any("division" in option.lower() for option in lines_by.options)
+
+    at = open_as(USERS["ministry"], "views/trends.py", JANUARY)
+    lines_by = next(box for box in at.selectbox if box.label == EN("trends.lines_by"))
+    assert EN("trends.by.area", area=EN.division()) in lines_by.options

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 from conftest import DEMO_NOW, F1, F2
-from views_helpers import JANUARY, open_page
+from views_helpers import JANUARY, open_page, shown_table
 
 from data_access.engines import source_engine, store_engine
 from data_access.queries import Period, Scope, registration_counts
@@ -216,10 +216,10 @@ def test_gender_and_age_hide_small_counts_shown_and_exported(
     at = open_page(PAGE, {**JANUARY, "facility": F1})
     assert not at.exception, at.exception
     for key, table, expected in (
-        ("profile_gender", at.table[0].value, GENDER),
-        ("profile_age_band", at.table[1].value, AGE),
+        ("profile_gender", shown_table(at, 0), GENDER),
+        ("profile_age_band", shown_table(at, 1), AGE),
     ):
-        shown = {row[0]: [row[1], row[2]] for row in table.itertuples(index=False)}
+        shown = {row[0]: [row[1], row[2]] for row in table}
         assert shown == {k: [str(v) for v in n] for k, n in expected.items()}
         file = exported[key]
         assert list(file.columns)[1:] == ["OPD registrations", "ABHA-linked"]

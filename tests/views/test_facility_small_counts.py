@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 from conftest import DEMO_NOW, F1, F2
-from views_helpers import JANUARY, open_page
+from views_helpers import JANUARY, open_page, shown_table
 
 from data_access.engines import source_engine, store_engine
 from data_access.refresh import refresh
@@ -184,7 +184,7 @@ def _check_the_page(at, downloads: dict[str, tuple[pd.DataFrame, dict]]) -> None
     assert int(trend[EN("figure.opd_registrations")].sum()) == totals[0]
     assert int(trend[EN("figure.abha_linked")].sum()) == totals[1]
     for number, key in enumerate(BREAKDOWNS):
-        on_screen = [list(row) for row in at.table[number].value.itertuples(index=False)]
+        on_screen = shown_table(at, number)
         _assert_nothing_given_away(on_screen, totals, small, f"{key} on screen")
         frame, options = downloads[key]
         _assert_nothing_given_away(_csv_rows(frame), totals, small, f"{key} CSV")
@@ -204,11 +204,11 @@ def test_the_issues_example_hides_a_second_count(
     at = open_page(PAGE, {**MARCH, "facility": F2})
     assert not at.exception, at.exception
     assert _tiles(at) == (440, 220)
-    gender = {row[0]: row[1] for row in at.table[0].value.itertuples(index=False)}
+    gender = {row[0]: row[1] for row in shown_table(at, 0)}
     hidden = EN("export.hidden_number")
     # 1 other: "<5"; the smallest other count, 202 men, hidden with it; 0 not recorded
     assert gender == {"Male": hidden, "Female": "237", "Other": "<5", "Not recorded": "0"}
-    age = {row[0]: row[1] for row in at.table[1].value.itertuples(index=False)}
+    age = {row[0]: row[1] for row in shown_table(at, 1)}
     assert age["0–4 years"] == "<5"
     assert age["60 years and over"] == hidden  # 40, the smallest of the others
     assert age["Not recorded"] == "0"  # the second-smallest is 0: never the one hidden
@@ -235,7 +235,7 @@ def test_a_facility_of_small_counts_gives_none_away(
         _check_the_page(at, downloads)
     else:  # the same figures, the words in Hindi
         hidden = HI("export.hidden_number")
-        gender = [list(row)[1:] for row in at.table[0].value.itertuples(index=False)]
+        gender = [row[1:] for row in shown_table(at, 0)]
         assert gender == [["<5", hidden], ["<5", hidden], ["0", hidden], ["<5", hidden]]
 
 

@@ -6,16 +6,22 @@ the page of every export (item 8)."""
 from __future__ import annotations
 
 import itertools
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_access import ACCESS, AUTH, USERS, access_config  # noqa: F401  (a fixture)
+from test_access import (  # noqa: F401  (access_config: a fixture)
+    ACCESS,
+    AUTH,
+    USERS,
+    _events,
+    access_config,
+    open_with_claims,
+)
 from test_languages import visible_text
-from views_helpers import JANUARY
+from views_helpers import JANUARY, shown_table
 
 from access.audit import AuditEvent, FileAuditLog
 from data_access.config import PROJECT_ROOT
@@ -32,22 +38,8 @@ def _new_token_time() -> int:
 
 
 def open_with(claims: dict | None, page: str = "views/overview.py") -> AppTest:
-    """The app as a user whose identity token carries ``claims`` (None: not signed in)."""
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-    at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, **claims} if claims is not None else {"is_logged_in": False}
-    for key, value in JANUARY.items():
-        at.query_params[key] = value
-    at.run()
-    if page != "views/overview.py" and not at.exception:
-        at.switch_page(page).run()
-    return at
-
-
-def _events(audit: Path) -> list[dict]:
-    if not audit.exists():
-        return []
-    return [json.loads(line) for line in audit.read_text(encoding="utf-8").splitlines()]
+    """The app as a user whose identity token carries ``claims``, on January's link."""
+    return open_with_claims(claims, page, JANUARY)
 
 
 # --- item 1: the impostor -------------------------------------------------------------------
@@ -141,6 +133,28 @@ def test_the_demo_s_system_page_shows_no_one_s_email(
     assert "Audit log" in shown and "Demo mode: only the events of the demo" in shown
     assert COLLECTOR not in shown and "sub-impostor" not in shown
     assert "map" in at.dataframe[-1].value.to_csv()  # the demo's own event is listed
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_system_page_shows_a_path_from_the_settings_as_text(
+    worked_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """st.table renders its cells as Markdown: a path named in the settings file that reads
+    as a picture is shown as its characters (issue 17, item 2), never drawn."""
+    folder = tmp_path / "![x](http:⁄⁄evil.example⁄x.png) [y](http:⁄⁄evil.example)"
+    folder.mkdir()
+    audit = folder / "audit.jsonl"
+    settings = tmp_path / "dashboard.toml"
+    settings.write_text(f'[access]\naudit_log = "{audit}"\n', encoding="utf-8")
+    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(settings))
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("views/system.py").run()
+    assert not at.exception, at.exception
+    cells = [value for row in shown_table(at, 0) for value in row]
+    assert str(audit) in cells, cells
+    written = at.table[0].value.to_csv()
+    assert "![x]" not in written and "[y](" not in written and "&#91;" in written
 
 
 # --- item 8: the audit log ------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 from conftest import F2
@@ -9,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.config import PROJECT_ROOT
 from data_access.queries import Period
+from i18n.markdown import JOINER
 
 HOME = "views/overview.py"
 JANUARY = {"period": "custom", "from": "2025-01-01", "to": "2025-01-31"}
@@ -43,3 +45,12 @@ def chart_views(spec: dict, data: dict | None = None) -> list[dict]:
         for part in spec.get(key, []):
             views += chart_views(part, data)
     return views
+
+
+def shown_table(at: AppTest, number: int) -> list[list[object]]:
+    """The rows of the page's ``number``-th st.table as a reader sees them: st.table renders
+    Markdown, so its cells carry character references (``&#60;5``) that show as ``<5``."""
+    return [
+        [html.unescape(v).replace(JOINER, "") if isinstance(v, str) else v for v in row]
+        for row in at.table[number].value.itertuples(index=False)
+    ]

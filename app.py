@@ -18,7 +18,7 @@ from data_access.config import load_settings
 from data_access.errors import DashboardError
 from data_access.store import store_is_built
 from ui import auth, data, downloads
-from ui.filters import sidebar_filters
+from ui.filters import districts_name, sidebar_filters
 from ui.language import language_switch, show_error, words
 from ui.pages import PAGES, page_at
 
@@ -38,7 +38,7 @@ try:
     grant = auth.gate(w)  # stops here for anyone not signed in or not authorised
     downloads.start_sweeper(load_settings().download_lifetime_seconds)  # once a process
 except DashboardError as exc:
-    st.title(w("app.title"))
+    st.title(w("app.title_plain"))
     show_error(exc)
     st.stop()
 try:
@@ -85,7 +85,23 @@ navigation = st.navigation(
     ]
 )
 opened = page_at(navigation.url_path)
-st.title(w("app.title"))
+
+
+def _title() -> str:
+    """'NextGen e-Hospital and ABHA in Bastar division': the area is all the user may see
+    (the registry's division or state, a collector's districts), named from the data."""
+    if not built:
+        return w("app.title_plain")
+    try:
+        visible = data.districts()
+    except (DashboardError, *data.STORE_ERRORS):
+        visible = None
+    if visible is None or visible.empty:
+        return w("app.title_plain")
+    return w.markdown("app.title", area=districts_name((), visible, w))
+
+
+st.title(_title())
 auth.stop_unless_open_to_role(grant, opened.name, navigation.url_path or "overview", w)
 notice = st.container()
 if not built:

@@ -11,7 +11,14 @@ Format (TOML; path from ``[access] roles_file``)::
     role = "collector"
     districts = [416]                          # LGD codes; collectors only
 
+    [[user]]
+    email = "commissioner.bastar@cg.gov.in"
+    role = "commissioner"
+    divisions = ["Bastar"]                     # as districts.division writes them
+
 Roles: ``ministry`` sees every district and every page but Data quality and System;
+``commissioner`` (a divisional commissioner) the same pages for the districts of their
+divisions, found in the registry at sign-in (:meth:`Grant.within`);
 ``collector`` sees the pages for their districts only; ``press`` sees the aggregates and
 the Press kit (no Data quality); ``admin`` sees everything, Data quality and System too.
 E-mails are compared case-insensitively. A user not in the file has no grant.
@@ -35,13 +42,14 @@ from urllib.parse import urlsplit
 
 from data_access.errors import ConfigurationError
 
-ROLES = ("ministry", "collector", "press", "admin")
+ROLES = ("ministry", "commissioner", "collector", "press", "admin")
 
 _VIEWER_PAGES = frozenset(
     {"overview", "map", "trends", "comparison", "facility", "press_kit", "about"}
 )
 PAGES_OF_ROLE: Mapping[str, frozenset[str]] = {
     "ministry": _VIEWER_PAGES,
+    "commissioner": _VIEWER_PAGES,
     "collector": _VIEWER_PAGES,
     "press": _VIEWER_PAGES,
     "admin": _VIEWER_PAGES | {"data_quality", "system"},
@@ -60,6 +68,25 @@ class Grant:
     """The LGD codes the user may see; None for every district."""
     who: str
     """The e-mail or subject the grant was found under (for the audit log)."""
+    divisions: frozenset[str] | None = None
+    """A commissioner's divisions, as ``districts.division`` names them (compared trimmed
+    and case-insensitively); None for every other role. Until :meth:`within` has found
+    their districts, ``districts`` is empty: a commissioner sees nothing rather than all."""
+
+    def within(self, districts_by_division: Mapping[str, Iterable[int]]) -> Grant:
+        """This grant with a commissioner's districts found in the registry (division name →
+        LGD codes); other grants as they are. A division the registry does not name adds
+        no district."""
+        if self.divisions is None:
+            return self
+        wanted = {name.strip().casefold() for name in self.divisions}
+        found = frozenset(
+            int(code)
+            for division, codes in districts_by_division.items()
+            if str(division).strip().casefold() in wanted
+            for code in codes
+        )
+        return replace(self, districts=found)
 
     @property
     def pages(self) -> frozenset[str]:
@@ -153,7 +180,7 @@ class AccessFile:
 
 
 FILE_KEYS = ("trust_emails_from", "user")
-USER_KEYS = ("email", "subject", "role", "districts")
+USER_KEYS = ("email", "subject", "role", "districts", "divisions")
 
 
 def _refuse_unknown(where: str, keys: Iterable[str], known: tuple[str, ...]) -> None:
@@ -211,8 +238,29 @@ def parse_access(text: str, origin: str = "the access file") -> AccessFile:
         role = entry.get("role")
         if role not in ROLES:
             raise ConfigurationError(f"{where}: role {role!r} is not one of {', '.join(ROLES)}")
-        districts = entry.get("districts")
-        if role == "collector":
+        districts, divisions = entry.get("districts"), entry.get("divisions")
+        if divisions is not None and role != "commissioner":
+            raise ConfigurationError(
+                f"{where}: only a commissioner is limited to divisions; role {role} "
+                + ("is limited by districts" if role == "collector" else "sees all")
+            )
+        named: frozenset[str] | None = None
+        if role == "commissioner":
+            if (
+                not isinstance(divisions, list)
+                or not divisions
+                or not all(isinstance(d, str) and d.strip() for d in divisions)
+            ):
+                raise ConfigurationError(
+                    f'{where}: a commissioner needs divisions = [names], e.g. ["Bastar"]'
+                )
+            if districts is not None:
+                raise ConfigurationError(
+                    f"{where}: a commissioner is limited by divisions, not districts"
+                )
+            named = frozenset(d.strip() for d in divisions)
+            allowed: frozenset[int] | None = frozenset()  # found at sign-in (Grant.within)
+        elif role == "collector":
             if (
                 not isinstance(districts, list)
                 or not districts
@@ -221,7 +269,7 @@ def parse_access(text: str, origin: str = "the access file") -> AccessFile:
                 raise ConfigurationError(
                     f"{where}: a collector needs districts = [LGD codes], e.g. [416]"
                 )
-            allowed: frozenset[int] | None = frozenset(districts)
+            allowed = frozenset(districts)
         else:
             if districts is not None:
                 raise ConfigurationError(
@@ -236,7 +284,7 @@ def parse_access(text: str, origin: str = "the access file") -> AccessFile:
                 continue
             if value in table:
                 raise ConfigurationError(f"{where}: {key} {value} is listed twice")
-            table[value] = Grant(role, allowed, str(email or subject))
+            table[value] = Grant(role, allowed, str(email or subject), named)
     return AccessFile(by_email, by_subject, trusted)
 
 

@@ -159,7 +159,7 @@ def _parse_day(value: str | None, option: str) -> date | None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ehospital-dashboard", prog_name=PROG)
 def cli() -> None:
-    """OPD registrations and ABHA adoption in Bastar division, from the command line."""
+    """OPD registrations and ABHA adoption at e-Hospital facilities, from the command line."""
 
 
 db_option = click.option(

@@ -17,7 +17,7 @@ GENDERS = ("M", "F", "O")
 FACILITY_TYPES = ("DH", "CH", "CHC")
 
 REQUIRED_TABLES = ("districts", "facilities", "opd_registrations")
-OPTIONAL_TABLES = ("abha_enrolments", "facility_staff")
+OPTIONAL_TABLES = ("abha_enrolments", "facility_staff", "divisions", "states")
 
 
 def source_metadata(*, with_keys: bool = True) -> sa.MetaData:
@@ -87,6 +87,20 @@ def source_metadata(*, with_keys: bool = True) -> sa.MetaData:
         sa.Column("sanctioned_or_working", sa.Integer, nullable=False),
         sa.Column("hpr_registered", sa.Integer, nullable=False),
     )
+    # The Hindi names of the divisions and states that ``districts`` names (in English):
+    # without them a name missing from the dashboard's catalogue is shown in English.
+    sa.Table(
+        "divisions",
+        md,
+        sa.Column("name", sa.Text, primary_key=True),
+        sa.Column("name_hi", sa.Text, nullable=False),
+    )
+    sa.Table(
+        "states",
+        md,
+        sa.Column("name", sa.Text, primary_key=True),
+        sa.Column("name_hi", sa.Text, nullable=False),
+    )
     return md
 
 
@@ -96,6 +110,8 @@ facilities = CONTRACT.tables["facilities"]
 opd_registrations = CONTRACT.tables["opd_registrations"]
 abha_enrolments = CONTRACT.tables["abha_enrolments"]
 facility_staff = CONTRACT.tables["facility_staff"]
+divisions = CONTRACT.tables["divisions"]
+states = CONTRACT.tables["states"]
 
 
 @dataclass(frozen=True)

@@ -796,7 +796,23 @@ def read_reference_tables(source: sa.Engine, tables: set[str]) -> dict[str, list
     d, f = src.districts, src.facilities
     out: dict[str, list[dict]] = {}
     with source.connect() as conn:
-        out[st.dim_districts.name] = [dict(r) for r in conn.execute(sa.select(d)).mappings()]
+        hindi: dict[str, dict[str, str]] = {"divisions": {}, "states": {}}
+        for name in hindi:
+            if name in tables:
+                t = src.CONTRACT.tables[name]
+                hindi[name] = {
+                    str(r.name).strip(): str(r.name_hi).strip()
+                    for r in conn.execute(sa.select(t.c.name, t.c.name_hi))
+                    if r.name is not None and r.name_hi is not None and str(r.name_hi).strip()
+                }
+        out[st.dim_districts.name] = [
+            {
+                **row,
+                "division_hi": hindi["divisions"].get(str(row["division"]).strip()),
+                "state_hi": hindi["states"].get(str(row["state"]).strip()),
+            }
+            for row in (dict(r) for r in conn.execute(sa.select(d)).mappings())
+        ]
         go_live_text = sa.cast(f.c.ehospital_go_live, sa.Text).label("ehospital_go_live")
         columns = [c for c in f.c if c.name != "ehospital_go_live"]
         facilities = []

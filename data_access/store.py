@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from data_access.rules import FLAG_COLUMNS
 
 STORE = sa.MetaData()
-STORE_VERSION = "7"
+STORE_VERSION = "8"
 """Bumped whenever the analytics tables change shape; a store of another version is
 rebuilt by the next refresh (and until then the dashboard asks for one)."""
 
@@ -131,7 +131,11 @@ dim_districts = sa.Table(
     sa.Column("name_hi", sa.Text),
     sa.Column("division", sa.Text),
     sa.Column("state", sa.Text),
+    sa.Column("division_hi", sa.Text),
+    sa.Column("state_hi", sa.Text),
 )
+"""The registry's districts, with the Hindi names of their division and state from the
+source's optional ``divisions`` and ``states`` tables (NULL where it has none)."""
 
 dim_facilities = sa.Table(
     "dim_facilities",

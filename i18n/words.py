@@ -6,6 +6,7 @@ string: ``words("overview.title")``, ``words.count(60045)``, ``words.name(row)``
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,7 +67,51 @@ class Words:
         return self.names(facilities, "facility_id")
 
     def division(self) -> str:
+        """The name a page gives all it shows when the registry names no area (no district
+        at all): the catalogue's "Bastar division", the deployment this began with."""
         return self("common.division")
+
+    def _area_name(self, kind: str, english: object, hindi: object) -> str:
+        """A division's or state's name in this language: in Hindi the source's own Hindi
+        name (``divisions``/``states``), else the catalogue's, else as written."""
+        name = str(english).strip()
+        if self.lang == "hi" and isinstance(hindi, str) and hindi.strip():
+            return hindi.strip()
+        return self.label(kind, name)
+
+    def region(self, districts: pd.DataFrame) -> str:
+        """The area that holds every district of ``districts``, named from the registry: the
+        division when they all belong to one ("Bastar division", "बस्तर संभाग"), else their
+        state ("Chhattisgarh"), else the states joined. No district: :meth:`division`."""
+        if districts.empty or "division" not in districts:
+            return self.division()
+        if districts["division"].nunique() == 1:
+            return self.division_names(districts)
+        states = districts.drop_duplicates("state")
+        return ", ".join(
+            self._area_name("state", row["state"], row.get("state_hi"))
+            for _, row in states.sort_values("state").iterrows()
+        )
+
+    def division_names(self, districts: pd.DataFrame) -> str:
+        """The divisions of ``districts``, each as a division ("Bastar division, Raipur
+        division"): a commissioner's area, whose districts are whole divisions."""
+        divisions = districts.drop_duplicates("division").sort_values("division")
+        return ", ".join(
+            self(
+                "common.division_of",
+                name=self._area_name("division", row["division"], row.get("division_hi")),
+            )
+            for _, row in divisions.iterrows()
+        )
+
+    def area_name(self, chosen: Sequence[int], districts: pd.DataFrame) -> str:
+        """The districts ``chosen`` by name, or, none chosen, :meth:`region` of all of
+        ``districts``: what a caption, a file or a headline says the figures are of."""
+        if not chosen:
+            return self.region(districts)
+        names = self.district_names(districts)
+        return ", ".join(str(names.get(code, code)) for code in chosen)
 
     def label(self, group: str, value: object) -> str:
         """A coded value in words: ``label("facility_type", "DH")``, ``label("channel", …)``.

@@ -293,10 +293,7 @@ def chart_names() -> tuple[str, ...]:
 
 
 def _scope_name(words: Words, districts: pd.DataFrame, chosen: Sequence[int]) -> str:
-    if not chosen:
-        return words.division()
-    names = words.district_names(districts)
-    return ", ".join(str(names.get(code, code)) for code in chosen)
+    return words.area_name(chosen, districts)
 
 
 def _headlines(c: _Context) -> tuple[str, ...]:

@@ -390,6 +390,23 @@ def worked_store(worked_source_url: str, tmp_path: Path, monkeypatch: pytest.Mon
     return store_url
 
 
+@pytest.fixture
+def two_division_store(
+    worked_source_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """The worked example with Dantewada (416, CHC Test, F2) moved to a second division,
+    Raipur: Bastar division is then Bastar (414, F1) and Sukma (649, no facility)."""
+    engine = sa.create_engine(worked_source_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE districts SET division = 'Raipur' WHERE lgd_code = 416"))
+    engine.dispose()
+    store_url = f"sqlite:///{tmp_path / 'analytics.sqlite'}"
+    refresh(source_engine(worked_source_url), store_engine(store_url), now=DEMO_NOW)
+    monkeypatch.setenv("ANALYTICS_DB_URL", store_url)
+    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "none.toml"))
+    return store_url
+
+
 # --- a real dashboard server on a free loopback port --------------------------------------------
 def free_port() -> int:
     with socket.socket() as s:

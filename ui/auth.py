@@ -44,6 +44,12 @@ def allowed_districts() -> frozenset[int] | None:
     return st.session_state.get(ACCESS_KEY)
 
 
+def allowed_divisions() -> frozenset[str] | None:
+    """A commissioner's divisions (their districts are :func:`allowed_districts`); None for
+    every other user."""
+    return current_grant().divisions
+
+
 def current_grant() -> Grant:
     return st.session_state.get(_GRANT_KEY, DEMO_GRANT)
 
@@ -241,6 +247,10 @@ def gate(w: Words) -> Grant:
         st.button(w("auth.sign_out"), on_click=st.logout, key="auth_sign_out")
         _refuse(w)
 
+    if grant.divisions is not None:  # a commissioner: the districts of their divisions
+        from ui import data  # ui.data reads the ceiling from here: imported when needed
+
+        grant = grant.within(data.districts_by_division())
     _set(grant)
     if _first_of_this_sign_in("sign_in", identity):
         record("sign_in", detail=_token_detail(identity))

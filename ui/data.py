@@ -158,6 +158,16 @@ def districts() -> pd.DataFrame:
     return _read("districts", _districts, limited())
 
 
+def districts_by_division() -> dict[str, list[int]]:
+    """Every district of the registry by its division (``districts.division``): where a
+    commissioner's ceiling is found at sign-in (``ui.auth.gate``), before any ceiling."""
+    registry = _read("districts", _districts, EVERYWHERE)
+    by_division: dict[str, list[int]] = {}
+    for division, code in zip(registry["division"], registry["lgd_code"], strict=True):
+        by_division.setdefault(str(division), []).append(int(code))
+    return by_division
+
+
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _facilities(url: str, token: str, scope: Scope) -> pd.DataFrame:
     return queries.facilities(_answering(url), scope)

@@ -6,7 +6,8 @@ opening such a URL restores it. A value in the URL that the data does not know i
 dropped with a warning that names it, never an error.
 
 Query parameters: ``period`` (a preset), ``fy`` (start year of a named financial year),
-``from``/``to`` (a custom range, YYYY-MM-DD), ``district`` (LGD codes, repeated),
+``from``/``to`` (a custom range, YYYY-MM-DD), ``division`` (divisions as ``districts.division``
+names them, repeated; only where the registry has several), ``district`` (LGD codes, repeated),
 ``type`` (facility types, repeated), ``facility`` (HFR IDs, repeated); ``lang`` is
 ``ui.language``'s, and a value it does not know is named here with the others
 (``filters_from_params`` is the one reader of a link's values). Every label is in the
@@ -43,6 +44,7 @@ _KEYS = {
     "preset": "filter_preset",
     "fy": "filter_fy",
     "range": "filter_range",
+    "divisions": "filter_divisions",
     "districts": "filter_districts",
     "types": "filter_types",
     "facilities": "filter_facilities",
@@ -89,8 +91,9 @@ def narrow_to(*, districts: list[int] | None = None, facilities: list[str] | Non
     Streamlit requires; this run stops here.
     """
     request: dict[str, list] = {}
-    if districts is not None:
+    if districts is not None:  # districts, or all of them: no division chosen any more
         request["districts"] = districts
+        request["divisions"] = []
     if facilities is not None:
         request["facilities"] = facilities
     st.session_state[_PENDING] = request
@@ -110,6 +113,17 @@ class Filters:
     facilities: tuple[str, ...] = ()
     problems: tuple[str, ...] = field(default=(), compare=False)
     """What the link asked for that the data does not know, in words of the language."""
+    divisions: tuple[str, ...] = ()
+    """The divisions chosen (as ``districts.division`` names them); () for all. Only a
+    registry of several divisions offers the choice."""
+    division_districts: tuple[int, ...] = ()
+    """The LGD codes of the chosen divisions' districts the user may see."""
+
+    @property
+    def in_districts(self) -> tuple[int, ...]:
+        """The districts the figures are of: those chosen, else the chosen divisions', else
+        () for every district the user may see. Every page narrows by this."""
+        return self.districts or self.division_districts
 
     @property
     def period(self) -> Period:
@@ -121,7 +135,7 @@ class Filters:
 
     @property
     def scope(self) -> Scope:
-        return Scope.of(self.districts, self.facilities, self.facility_types)
+        return Scope.of(self.in_districts, self.facilities, self.facility_types)
 
     def query_params(self) -> dict[str, str | list[str]]:
         params: dict[str, str | list[str]] = {"period": self.preset}
@@ -129,6 +143,8 @@ class Filters:
             params["fy"] = str(self.fy)
         if self.preset == "custom":
             params["from"], params["to"] = self.start.isoformat(), self.end.isoformat()
+        if self.divisions:
+            params["division"] = list(self.divisions)
         if self.districts:
             params["district"] = [str(d) for d in self.districts]
         if self.facility_types:
@@ -243,7 +259,16 @@ def filters_from_params(
             )
     start, end = preset_period(preset, as_of, fy_start_year=fy, start=start, end=end)
 
-    known_districts = set(districts["lgd_code"].astype(int))
+    by_folded = {name.strip().casefold(): name for name in division_names(districts)}
+    chosen_divisions: list[str] = []
+    for text in values("division"):
+        name = by_folded.get(text.strip().casefold()) if len(text) <= MAX_VALUE_LENGTH else None
+        if name is not None:
+            chosen_divisions.append(name)
+        else:
+            refuse("filters.problem.division", text)
+    chosen_divisions = only_a_part(chosen_divisions, districts)
+    known_districts = set(districts_of(chosen_divisions, districts))
     chosen_districts: list[int] = []
     for text in values("district"):
         code = _code(text)
@@ -268,6 +293,7 @@ def filters_from_params(
     more = max(0, len(problems) - MAX_PROBLEMS_NAMED) + unread
     if more > 0:
         problems = [*problems[:MAX_PROBLEMS_NAMED], w("filters.problem.more", count=w.count(more))]
+    divisions = tuple(dict.fromkeys(chosen_divisions))
     return Filters(
         preset,
         start,
@@ -276,8 +302,31 @@ def filters_from_params(
         tuple(dict.fromkeys(chosen_districts)),
         tuple(dict.fromkeys(types)),
         tuple(dict.fromkeys(chosen)),
-        tuple(problems),
+        problems=tuple(problems),
+        divisions=divisions,
+        division_districts=tuple(districts_of(divisions, districts)) if divisions else (),
     )
+
+
+def division_names(districts: pd.DataFrame) -> list[str]:
+    """The divisions of ``districts`` (as ``districts.division`` names them), sorted."""
+    if districts.empty or "division" not in districts:
+        return []
+    return sorted({str(d) for d in districts["division"].dropna()})
+
+
+def districts_of(divisions: Sequence[str], districts: pd.DataFrame) -> list[int]:
+    """The LGD codes of ``districts`` in ``divisions``; every one when none are given."""
+    rows = districts if not divisions else districts[districts["division"].isin(divisions)]
+    return [int(code) for code in rows["lgd_code"]]
+
+
+def only_a_part(divisions: Sequence[str], districts: pd.DataFrame) -> list[str]:
+    """``divisions``, or none when they hold every district the user may see: choosing all
+    is choosing nothing (a registry of one division, a commissioner's own division)."""
+    if divisions and set(division_names(districts)) <= set(divisions):
+        return []
+    return list(divisions)
 
 
 def sidebar_filters(
@@ -288,6 +337,9 @@ def sidebar_filters(
     state = st.session_state
     if _PENDING in state:  # a page asked to narrow the scope (e.g. a click on the map)
         pending = state.pop(_PENDING)
+        state[_KEYS["divisions"]] = list(
+            pending.get("divisions", state.get(_KEYS["divisions"], []))
+        )
         state[_KEYS["districts"]] = list(
             pending.get("districts", state.get(_KEYS["districts"], []))
         )
@@ -311,6 +363,7 @@ def sidebar_filters(
         state[_KEYS["preset"]] = initial.preset
         state[_KEYS["fy"]] = initial.fy or fy_of(as_of)
         state[_KEYS["range"]] = (initial.start, initial.end)
+        state[_KEYS["divisions"]] = list(initial.divisions)
         state[_KEYS["districts"]] = list(initial.districts)
         state[_KEYS["types"]] = list(initial.facility_types)
         state[_KEYS["facilities"]] = list(initial.facilities)
@@ -356,7 +409,21 @@ def sidebar_filters(
         end=custom[1] if custom else None,
     )
 
-    district_names = {int(k): v for k, v in w.district_names(districts).items()}
+    all_divisions = division_names(districts)
+    chosen_divisions: list[str] = []
+    if len(all_divisions) > 1:  # a registry of several divisions: the state, division by division
+        chosen_divisions = bar.multiselect(
+            w("filters.division"),
+            all_divisions,
+            format_func=lambda name: w.division_names(districts[districts["division"] == name]),
+            key=key("divisions"),
+            placeholder=w("filters.all_divisions"),
+        )
+    chosen_divisions = only_a_part(chosen_divisions, districts)
+    in_divisions = districts[districts["lgd_code"].isin(districts_of(chosen_divisions, districts))]
+    district_names = {int(k): v for k, v in w.district_names(in_divisions).items()}
+    # a district of a division no longer chosen is dropped before the widget is drawn
+    state[key("districts")] = [d for d in state.get(key("districts"), []) if d in district_names]
     chosen_districts = bar.multiselect(
         w("filters.district"),
         list(district_names),
@@ -372,8 +439,9 @@ def sidebar_filters(
         placeholder=w("filters.all_types"),
     )
     in_scope = facilities
-    if chosen_districts:
-        in_scope = in_scope[in_scope["district_lgd"].isin(chosen_districts)]
+    if chosen_districts or chosen_divisions:
+        codes = chosen_districts or list(district_names)
+        in_scope = in_scope[in_scope["district_lgd"].isin(codes)]
     if types:
         in_scope = in_scope[in_scope["facility_type"].isin(types)]
     names = w.facility_names(facilities).to_dict()
@@ -393,12 +461,15 @@ def sidebar_filters(
         tuple(int(d) for d in chosen_districts),
         tuple(types),
         tuple(chosen_facilities),
+        divisions=tuple(chosen_divisions),
+        division_districts=tuple(district_names) if chosen_divisions else (),
     )
     state[_KEYS["preset"]] = preset
     if fy is not None:
         state[_KEYS["fy"]] = fy
     if preset == "custom":
         state[_KEYS["range"]] = (start, end)
+    state[_KEYS["divisions"]] = list(filters.divisions)
     state[_KEYS["districts"]] = list(filters.districts)
     state[_KEYS["types"]] = list(filters.facility_types)
     state[_KEYS["facilities"]] = list(filters.facilities)
@@ -431,23 +502,25 @@ def scope_name(
     if filters.facilities:
         names = w.facility_names(facilities)
         return ", ".join(str(names.get(f, f)) for f in filters.facilities)
+    if filters.divisions and not filters.districts:
+        return w.division_names(districts[districts["division"].isin(filters.divisions)])
     return districts_name(filters.districts, districts, w)
 
 
 def districts_name(chosen: Sequence[int], districts: pd.DataFrame, words: Words) -> str:
     """The chosen districts in words; none chosen: every district the user may see.
 
-    That is the division only for a user without a ceiling: a collector's "all" is the
+    That is the registry's area (``Words.region``: the division, or the state when several
+    divisions are in it) only for a user without a ceiling: a collector's "all" is the
     collector's districts, named (``districts`` holds only those), so that no label says
     "Bastar division" over figures of Dantewada alone.
     """
     codes = list(chosen)
+    if not codes and auth.allowed_divisions() is not None and not districts.empty:
+        return words.division_names(districts)  # a commissioner's: whole divisions
     if not codes and auth.allowed_districts() is not None:
         codes = sorted(int(code) for code in districts["lgd_code"])
-    if not codes:
-        return words.division()
-    names = words.district_names(districts)
-    return ", ".join(str(names.get(d, d)) for d in codes)
+    return words.area_name(codes, districts)
 
 
 def period_name(filters: Filters, words: Words | None = None) -> str:
@@ -480,8 +553,8 @@ def scope_caption(
 def facilities_in_scope(filters: Filters, facilities: pd.DataFrame) -> pd.DataFrame:
     """The facility registry rows that the filters cover."""
     rows = facilities
-    if filters.districts:
-        rows = rows[rows["district_lgd"].isin(filters.districts)]
+    if filters.in_districts:
+        rows = rows[rows["district_lgd"].isin(filters.in_districts)]
     if filters.facility_types:
         rows = rows[rows["facility_type"].isin(filters.facility_types)]
     if filters.facilities:

@@ -99,8 +99,8 @@ previous_text = w.period(filters.previous.start, filters.previous.end)
 
 in_scope = page.in_scope
 shown_districts = districts
-if filters.districts:
-    shown_districts = shown_districts[shown_districts["lgd_code"].isin(filters.districts)]
+if filters.in_districts:
+    shown_districts = shown_districts[shown_districts["lgd_code"].isin(filters.in_districts)]
 if filters.facilities or filters.facility_types:
     shown_districts = shown_districts[shown_districts["lgd_code"].isin(in_scope["district_lgd"])]
 district_names, facility_names = page.district_names, page.facility_names

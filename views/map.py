@@ -119,8 +119,8 @@ shown_facilities = page.in_scope.merge(facility_figures, on="facility_id", how="
 shown_facilities["name"] = shown_facilities["facility_id"].map(facility_names)
 if filters.facilities:
     scope_codes = sorted({int(code) for code in shown_facilities["district_lgd"]})
-elif filters.districts:
-    scope_codes = sorted(filters.districts)
+elif filters.in_districts:
+    scope_codes = sorted(filters.in_districts)
 else:
     scope_codes = sorted(district_names)
 
@@ -497,10 +497,12 @@ with side:
         in_force = ", ".join(str(facility_names.get(f, f)) for f in filters.facilities)
     elif filters.districts:
         in_force = ", ".join(district_names.get(d, str(d)) for d in filters.districts)
+    elif filters.divisions:
+        in_force = page.scope_name
     else:
         in_force = w("map.all_districts")
     st.markdown(f"**{w('map.app_shows')}** {literal(in_force)}")
-    if filters.districts or filters.facilities:
+    if filters.in_districts or filters.facilities:
         st.button(w("map.show_all"), on_click=_request_all_districts, key="map_show_all")
     st.selectbox(
         w("map.narrow"),

@@ -40,7 +40,7 @@ district_names = page.district_names
 chosen = left.multiselect(
     w("press_kit.choose_districts"),
     list(district_names),
-    default=[d for d in filters.districts if d in district_names],
+    default=[d for d in filters.in_districts if d in district_names],
     format_func=district_names.__getitem__,
     placeholder=w("filters.all_districts"),
     key="press_districts",

@@ -20,12 +20,17 @@ from ui.exports import show_chart
 from ui.frame import open_page
 
 GRAINS = ("day", "week", "month", "quarter", "fy")
-BREAKDOWNS = ("total", "district", "facility_type", "facility")
+BREAKDOWNS = ("total", "division", "district", "block", "facility_type", "facility")
 KEY_COLUMNS = {
+    "division": "district_lgd",
     "district": "district_lgd",
+    "block": "facility_id",
     "facility_type": "facility_type",
     "facility": "facility_id",
 }
+# The column each breakdown is read by: a division's lines are its districts' summed, a
+# block's its facilities' (_regrouped).
+READ_BY = {"division": "district", "block": "facility"}
 CHANNEL_ORDER = (*CHANNELS, "other")
 VISIT_TYPE_ORDER = (*VISIT_TYPES, "other")
 GRAIN_LENGTHS = {
@@ -55,16 +60,26 @@ page.stop_unless_registrations(total)
 
 default_grain = "day" if filters.period.days <= 14 else "week"
 default_grain = "month" if filters.period.days > 120 else default_grain
-narrowed = bool(filters.districts or filters.facilities or filters.facility_types)
+narrowed = bool(filters.in_districts or filters.facilities or filters.facility_types)
 by_names = {
     # not narrowed: the division, or a collector's own districts, by name
     "total": w("trends.by.selection")
     if narrowed
     else w("trends.by.area", area=page.everything_name),
+    "division": w("filters.division"),
     "district": w("common.district"),
+    "block": w("common.block"),
     "facility_type": w("filters.facility_type"),
     "facility": w("common.facility"),
 }
+# "by division" where the districts in view are of several divisions (the state)
+several_divisions = (
+    page.districts[
+        page.districts["lgd_code"].isin(filters.in_districts or page.districts["lgd_code"])
+    ]["division"].nunique()
+    > 1
+)
+breakdowns = [b for b in BREAKDOWNS if b != "division" or several_divisions]
 pick_grain, pick_by, pick_target, pick_value = st.columns([2, 2, 1, 1], vertical_alignment="bottom")
 grain = pick_grain.selectbox(
     w("trends.grain"),
@@ -75,8 +90,8 @@ grain = pick_grain.selectbox(
 )
 by = pick_by.selectbox(
     w("trends.lines_by"),
-    BREAKDOWNS,
-    index=1,
+    breakdowns,
+    index=breakdowns.index("district"),
     format_func=by_names.__getitem__,
     key="trends_by",
 )
@@ -117,7 +132,9 @@ def _named(frame: pd.DataFrame) -> pd.DataFrame:
     else:
         keys = frame[KEY_COLUMNS[by]]
         names = {
+            "division": _division_of_district(),
             "district": page.district_names,
+            "block": _block_of_facility(),
             "facility": page.facility_names,
         }
         if by in names:
@@ -125,6 +142,47 @@ def _named(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             frame["group"] = keys.map(lambda code: w.label("facility_type", code))
     return _dated(frame)
+
+
+def _division_of_district() -> dict[int, str]:
+    """LGD code → its division's name ("Bastar division")."""
+    districts = page.districts
+    return {
+        int(code): w.division_names(districts[districts["lgd_code"] == code])
+        for code in districts["lgd_code"]
+    }
+
+
+def _block_of_facility() -> dict[str, str]:
+    """HFR ID → its block's name in the language (the catalogue's Hindi names of blocks,
+    else as the registry writes it); a block named in two districts carries its
+    district's name, a facility without a block is under "block not recorded"."""
+    registry = page.facilities
+    blocks = [None if pd.isna(b) or not str(b).strip() else str(b) for b in registry["block"]]
+    shared = {
+        block for block, rows in registry.groupby("block") if rows["district_lgd"].nunique() > 1
+    }
+    names = page.district_names
+    return {
+        str(fid): (
+            w("trends.block_not_recorded")
+            if block is None
+            else f"{w.label('block', block)} ({names.get(int(code), code)})"
+            if block in shared
+            else w.label("block", block)
+        )
+        for fid, block, code in zip(
+            registry["facility_id"], blocks, registry["district_lgd"], strict=True
+        )
+    }
+
+
+def _regrouped(frame: pd.DataFrame) -> pd.DataFrame:
+    """Lines by division or block: the named rows summed per line and period."""
+    if by not in READ_BY:
+        return frame
+    summed = frame.groupby(["group", "period_start"], as_index=False)[FIGURES].sum()
+    return summed
 
 
 def _smoothed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -157,13 +215,15 @@ def _in_words(series: pd.DataFrame) -> pd.DataFrame:
     return series[list(columns)].rename(columns=columns)
 
 
-breakdown = [] if by == "total" else [by]
+breakdown = [] if by == "total" else [READ_BY.get(by, by)]
 if daily:
     lead_in = Period(filters.start - timedelta(days=WINDOW_DAYS - 1), filters.end)
-    series = _smoothed(_named(data.counts(lead_in, filters.scope, by=breakdown, grain="day")))
+    series = _smoothed(
+        _regrouped(_named(data.counts(lead_in, filters.scope, by=breakdown, grain="day")))
+    )
 else:
     series = with_adoption_rate(
-        _named(data.counts(filters.period, filters.scope, by=breakdown, grain=grain))
+        _regrouped(_named(data.counts(filters.period, filters.scope, by=breakdown, grain=grain)))
     )
 drawn = _in_words(series)
 

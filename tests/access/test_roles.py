@@ -42,6 +42,20 @@ def test_grants_by_verified_email_case_insensitively_or_by_subject() -> None:
     assert access.grant_for(None, "sub-admin").role == "admin"
 
 
+def test_a_commissioner_sees_nothing_until_the_divisions_districts_are_found() -> None:
+    access = parse_access(
+        "[[user]]\nemail = 'c@cg.gov.in'\nrole = 'commissioner'\ndivisions = [' bastar ', 'Durg']"
+    )
+    grant = access.grant_for("c@cg.gov.in", None)
+    assert grant is not None and grant.role == "commissioner"
+    assert grant.districts == frozenset()  # never "every district" before the registry says
+    registry = {"Bastar": [414, 416], "Raipur": [410], "DURG ": [409]}
+    assert grant.within(registry).districts == {414, 416, 409}
+    assert grant.within({"Raipur": [410]}).districts == frozenset()
+    collector = parse_access(ACCESS).grant_for("collector.dantewada@cg.gov.in", None)
+    assert collector is not None and collector.within(registry) == collector
+
+
 def test_pages_of_each_role() -> None:
     assert "data_quality" not in PAGES_OF_ROLE["press"]
     assert "data_quality" not in PAGES_OF_ROLE["ministry"]
@@ -62,6 +76,22 @@ def test_pages_of_each_role() -> None:
         ("[[user]]\nemail = 'a@b'\nrole = 'collector'\ndistricts = []", "a collector needs"),
         ("[[user]]\nemail = 'a@b'\nrole = 'collector'\ndistricts = ['416']", "needs districts"),
         ("[[user]]\nemail = 'a@b'\nrole = 'press'\ndistricts = [416]", "only a collector"),
+        ("[[user]]\nemail = 'a@b'\nrole = 'commissioner'", "a commissioner needs divisions"),
+        ("[[user]]\nemail = 'a@b'\nrole = 'commissioner'\ndivisions = []", "needs divisions"),
+        ("[[user]]\nemail = 'a@b'\nrole = 'commissioner'\ndivisions = [' ']", "needs divisions"),
+        ("[[user]]\nemail = 'a@b'\nrole = 'commissioner'\ndivisions = [7]", "needs divisions"),
+        (
+            "[[user]]\nemail = 'a@b'\nrole = 'commissioner'\ndivisions = ['Bastar']\n"
+            "districts = [416]",
+            "limited by divisions, not districts",
+        ),
+        ("[[user]]\nemail = 'a@b'\nrole = 'ministry'\ndivisions = ['Bastar']", "only a commiss"),
+        (
+            "[[user]]\nemail = 'a@b'\nrole = 'collector'\ndistricts = [416]\n"
+            "divisions = ['Bastar']",
+            "only a commissioner",
+        ),
+        ("[[user]]\nemail = 'a@b'\nrole = 'commissioner'\ndivision = ['X']", "divisions?"),
         (
             "[[user]]\nemail = 'a@b'\nrole = 'press'\n[[user]]\nemail = 'A@B'\nrole = 'admin'",
             "listed twice",
@@ -85,3 +115,5 @@ def test_the_example_access_file_is_valid() -> None:
 
     access = load_access(PROJECT_ROOT / "access.toml.example")
     assert access.grant_for("collector.dantewada@example.gov.in", None).districts == {416}
+    commissioner = access.grant_for("commissioner.bastar@example.gov.in", None)
+    assert commissioner is not None and commissioner.divisions == {"Bastar"}

@@ -81,3 +81,15 @@ def test_a_collectors_reference_rate_and_total_name_the_district(access_config: 
     at = open_as(USERS["ministry"], "views/trends.py", JANUARY)
     lines_by = next(box for box in at.selectbox if box.label == EN("trends.lines_by"))
     assert EN("trends.by.area", area=EN.division()) in lines_by.options
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_title_names_all_the_user_may_see(access_config: Path) -> None:
+    """The title names the area from the registry (issue 18): the division for the
+    ministry, in both languages; the district for its collector."""
+    at = open_as(USERS["ministry"], "views/overview.py", JANUARY)
+    assert at.title[0].value == EN("app.title", area="Bastar division")
+    at = open_as(USERS["ministry"], "views/overview.py", {**JANUARY, "lang": "hi"})
+    assert at.title[0].value == Words("hi")("app.title", area="बस्तर संभाग")
+    at = open_as(USERS["collector"], "views/overview.py", JANUARY)
+    assert at.title[0].value == EN("app.title", area=DANTEWADA)

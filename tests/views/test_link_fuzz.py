@@ -80,6 +80,7 @@ PARAMS = st.fixed_dictionaries(
         "from": st.lists(DAY, min_size=1, max_size=2),
         "to": st.lists(DAY, min_size=1, max_size=2),
         "fy": st.lists(st.sampled_from(("2024", "2025", "²⁰²⁵", "0", "99999999999")) | VALUE),
+        "division": st.one_of(VALUES, st.lists(st.sampled_from(("Bastar", " bastar ", "Raipur")))),
         "district": VALUES,
         "type": VALUES,
         "facility": VALUES,
@@ -173,6 +174,7 @@ ISSUE_LINKS = {
     "link in facility": {"facility": ["[Session expired: sign in again](http://evil.example)"]},
     "long value": {"facility": ["9" * 5000], "type": ["x" * (MAX_VALUE_LENGTH + 1)]},
     "many values": {"district": ["²"] * 3000},
+    "markup in division": {"division": ["![x](http://evil.example/d.png)", "x" * 5000]},
 }
 
 

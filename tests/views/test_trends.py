@@ -35,6 +35,7 @@ STARTS = {
 GROUPS = {
     "total": "Scope",
     "district": "District",
+    "block": "Block",
     "facility_type": "Facility type",
     "facility": "Facility",
 }
@@ -169,6 +170,8 @@ def test_every_breakdown_shows_names(worked_store: str, by: str) -> None:
         == {
             "total": {"Bastar division"},
             "district": set(DISTRICT_NAMES.values()),
+            # CHC Test has no block in the registry
+            "block": {"Jagdalpur", "Block not recorded"},
             "facility_type": {"District hospital", "Community health centre"},
             "facility": {"District Hospital Test", "CHC Test"},
         }[by]
@@ -180,6 +183,7 @@ def test_every_breakdown_shows_names(worked_store: str, by: str) -> None:
 def test_every_breakdown_shows_names_in_hindi(worked_store: str, by: str) -> None:
     at = _with_grain({**JANUARY, "lang": "hi"}, "week", by)
     legend = {"total": "दायरा", "district": "जिला", "facility_type": "संस्था का प्रकार"}
+    legend["block"] = "विकासखंड"
     legend["facility"] = "संस्था"
     groups = set(_drawn(at, "ओपीडी पंजीयन")[legend[by]])
     assert (
@@ -187,6 +191,7 @@ def test_every_breakdown_shows_names_in_hindi(worked_store: str, by: str) -> Non
         == {
             "total": {"बस्तर संभाग"},
             "district": {"बस्तर", "दक्षिण बस्तर दंतेवाड़ा"},
+            "block": {"जगदलपुर", "विकासखंड दर्ज नहीं"},
             "facility_type": {"जिला चिकित्सालय", "सामुदायिक स्वास्थ्य केंद्र"},
             # CHC Test has no Hindi name in the registry: its English one stands in
             "facility": {"जिला चिकित्सालय", "CHC Test"},

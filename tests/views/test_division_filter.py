@@ -1,0 +1,107 @@
+"""Division by division (issue 18): where the registry has several divisions the sidebar
+offers them, the link carries them (``?division=``), and every page narrows to the chosen
+division's districts and names it; a registry of one division offers no such choice.
+
+On the two-division store (tests/conftest.py): Bastar division = Bastar (414, District
+Hospital Test, F1) and Sukma (649); Raipur division = Dantewada (416, CHC Test, F2)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import F1, F2, WORKED_JANUARY
+from test_languages import visible_text
+from views_helpers import JANUARY, open_page
+
+from i18n import Words
+from ui.pages import PAGES
+
+EN, HI = Words("en"), Words("hi")
+RAIPUR_ONLY = {**JANUARY, "division": "Raipur"}
+
+
+def _division_box(at):  # type: ignore[no-untyped-def]
+    return next(
+        (box for box in at.sidebar.multiselect if box.label == EN("filters.division")), None
+    )
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_a_division_in_the_link_narrows_every_figure_and_is_named(two_division_store: str) -> None:
+    at = open_page("views/overview.py", RAIPUR_ONLY)
+    assert not at.exception, at.exception
+    filters = at.session_state["filters"]
+    assert (filters.divisions, filters.districts, filters.in_districts) == (("Raipur",), (), (416,))
+    assert at.metric[0].value == str(WORKED_JANUARY["F2"]["opd_registrations"])
+    shown = visible_text(at)
+    assert "Raipur division · " in shown  # the scope caption
+    assert "District Hospital Test" not in shown
+    assert at.query_params["division"] in ("Raipur", ["Raipur"])  # kept in the link
+    districts = next(b for b in at.sidebar.multiselect if b.label == EN("filters.district"))
+    assert districts.options == ["Dakshin Bastar Dantewada"]  # the division's districts only
+    facilities = at.sidebar.multiselect[-1]
+    assert any(F2 in o for o in facilities.options) and not any(F1 in o for o in facilities.options)
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+@pytest.mark.parametrize("page", [p.file for p in PAGES if p.name not in ("system", "about")])
+def test_every_page_opens_for_one_division(two_division_store: str, page: str) -> None:
+    at = open_page(page, RAIPUR_ONLY)
+    assert not at.exception, (page, at.exception)
+    shown = visible_text(at) + "".join(f.value.to_csv() for f in at.dataframe)
+    assert "District Hospital Test" not in shown, page
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_division_box_lists_the_divisions_in_the_language(two_division_store: str) -> None:
+    at = open_page("views/overview.py", JANUARY)
+    box = _division_box(at)
+    assert box is not None and box.options == ["Bastar division", "Raipur division"]
+    assert "Chhattisgarh · " in visible_text(at)  # all of it: the state
+    at = open_page("views/overview.py", {**JANUARY, "lang": "hi"})
+    box = next(b for b in at.sidebar.multiselect if b.label == HI("filters.division"))
+    assert box.options == ["बस्तर संभाग", "रायपुर संभाग"]
+    assert "छत्तीसगढ़ · " in visible_text(at)
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_picking_a_division_in_the_sidebar_narrows_the_districts(two_division_store: str) -> None:
+    at = open_page("views/overview.py", {**JANUARY, "district": "416"})
+    _division_box(at).set_value(["Bastar"]).run()
+    assert not at.exception, at.exception
+    filters = at.session_state["filters"]
+    # Dantewada is not of Bastar division: dropped with the choice of the division
+    assert (filters.divisions, filters.districts, filters.in_districts) == (
+        ("Bastar",),
+        (),
+        (414, 649),
+    )
+    assert at.metric[0].value == str(WORKED_JANUARY["F1"]["opd_registrations"])
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"division": "Nowhere"}, "no division named 'Nowhere'"),
+        ({"division": "Raipur", "district": "414"}, "no district with LGD code '414'"),
+    ],
+)
+def test_a_division_or_district_the_link_cannot_have_is_named(
+    two_division_store: str, params: dict, named: str
+) -> None:
+    at = open_page("views/overview.py", {**JANUARY, **params})
+    assert not at.exception, at.exception
+    assert any(named in toast.value.replace("\u2060", "") for toast in at.toast), [
+        t.value for t in at.toast
+    ]
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_a_registry_of_one_division_offers_no_division(worked_store: str) -> None:
+    at = open_page("views/overview.py", {**JANUARY, "division": "bastar"})
+    assert not at.exception, at.exception
+    assert _division_box(at) is None
+    filters = at.session_state["filters"]
+    assert filters.divisions == () and filters.in_districts == ()  # all of it: no choice
+    assert not at.toast  # a division the registry has, only all of it: nothing to say
+    assert "Bastar division · " in visible_text(at)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from metrics.change import CHANGE_MIN_REGISTRATIONS, now_and_before
@@ -32,3 +34,15 @@ def league(
         na_position="last",
         kind="stable",
     ).reset_index(drop=True)
+
+
+def rolled_up(
+    counts: pd.DataFrame, key: str, parents: Mapping[object, object], parent: str
+) -> pd.DataFrame:
+    """``counts`` of units (one row per ``key``) summed to their parents: districts to
+    divisions, facilities to blocks. Every count column is summed; a unit ``parents`` does
+    not name is left out (it belongs to no parent in view)."""
+    counted = [c for c in counts.columns if c != key and pd.api.types.is_numeric_dtype(counts[c])]
+    owner = counts[key].map(parents)
+    kept = counts.assign(**{parent: owner})[owner.notna()]
+    return kept.groupby(parent, as_index=False, sort=True)[counted].sum()

@@ -13,7 +13,7 @@ from data_access.queries import Period
 from metrics.adoption import adoption_rate, with_adoption_rate
 from metrics.change import CHANGE_MIN_REGISTRATIONS
 from metrics.intervals import funnel_limits, funnel_outliers, level_suffix, wilson_bounds
-from metrics.league import league
+from metrics.league import league, rolled_up
 from metrics.periods import recent_full_months
 from metrics.trend import Projection, projection
 from ui import charts, data
@@ -194,6 +194,30 @@ def show_league(table: pd.DataFrame, names: dict[str, pd.Series], *, what: str, 
 
 # --- league tables ------------------------------------------------------------------------------
 bands_note = w("comparison.band_note")
+if shown_districts["division"].nunique() > 1:  # the state: its divisions first, a level up
+    division_of = dict(
+        zip(shown_districts["lgd_code"].astype(int), shown_districts["division"], strict=True)
+    )
+    st.subheader(w("comparison.divisions"))
+    st.caption(w("comparison.districts_caption", previous=previous_text, bands=bands_note))
+    division_league = with_interval_text(
+        league(
+            pd.DataFrame({"division": sorted(set(division_of.values()))}),
+            "division",
+            rolled_up(by_district, "district_lgd", division_of, "division"),
+            rolled_up(before_district, "district_lgd", division_of, "division"),
+        )
+    )
+    division_name = {
+        name: w.division_names(shown_districts[shown_districts["division"] == name])
+        for name in division_of.values()
+    }
+    show_league(
+        division_league,
+        {w("filters.division"): division_league["division"].map(division_name)},
+        what="division-league-table",
+        title=w("comparison.division_league_title"),
+    )
 st.subheader(w("comparison.districts"))
 st.caption(w("comparison.districts_caption", previous=previous_text, bands=bands_note))
 district_league = with_interval_text(

@@ -105,3 +105,19 @@ def test_a_registry_of_one_division_offers_no_division(worked_store: str) -> Non
     assert filters.divisions == () and filters.in_districts == ()  # all of it: no choice
     assert not at.toast  # a division the registry has, only all of it: nothing to say
     assert "Bastar division · " in visible_text(at)
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_comparison_of_the_state_ranks_its_divisions_first(two_division_store: str) -> None:
+    at = open_page("views/comparison.py", JANUARY)
+    assert not at.exception, at.exception
+    divisions = at.dataframe[0].value
+    assert list(divisions.columns)[0] == EN("filters.division")
+    opd = EN("figure.opd_registrations")
+    assert dict(zip(divisions[EN("filters.division")], divisions[opd], strict=True)) == {
+        "Bastar division": WORKED_JANUARY["F1"]["opd_registrations"],
+        "Raipur division": WORKED_JANUARY["F2"]["opd_registrations"],
+    }
+    # one division in view: no division table, the districts come first
+    at = open_page("views/comparison.py", RAIPUR_ONLY)
+    assert list(at.dataframe[0].value.columns)[0] == EN("common.district")

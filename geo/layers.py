@@ -53,6 +53,7 @@ NO_DATA_OUTLINE: Colour = [64, 64, 64, 255]
 OUTSIDE_FILL: Colour = [240, 240, 240, 90]  # a district outside the filters: context only
 OUTSIDE_OUTLINE: Colour = [190, 190, 190, 255]
 OUTLINE: Colour = [255, 255, 255, 255]
+DIVISION_OUTLINE: Colour = [38, 39, 48, 255]  # a division's border, over its districts' white
 
 # deck.gl's Web Mercator world is 512 px wide at zoom 0.
 _WORLD_PX = 512

@@ -39,6 +39,7 @@ def light_map(
     tooltip: Sequence[tuple[str, str]],
     height: int,
     fit_to: Sequence[int] = (),
+    outlines: gpd.GeoDataFrame | None = None,
 ) -> alt.LayerChart:
     """The districts and facilities as the interactive map draws them, without WebGL.
 
@@ -49,7 +50,9 @@ def light_map(
     ``longitude``, ``latitude`` for each district to name. ``tooltip``: (field, title)
     pairs, the same fields in both frames. ``fit_to``: the LGD codes of the districts in
     scope, which fill the view (the others are context, cut at its edges); all when
-    empty. Text is data: Vega draws it as text and its tooltip escapes it.
+    empty. ``outlines``: the divisions' borders (``geo.boundaries.division_outlines``),
+    drawn over the districts where several divisions are in view. Text is data: Vega draws
+    it as text and its tooltip escapes it.
     """
     shapes = _shapes(boundaries, districts)
     fields = [alt.Tooltip(f"{field}:N", title=title) for field, title in tooltip]
@@ -78,6 +81,25 @@ def light_map(
                 stroke=layers.rgb_to_hex(layers.NO_DATA_OUTLINE),
                 strokeWidth=2,
                 strokeDash=[4, 3],
+                clip=True,
+            )
+        )
+    if outlines is not None and not outlines.empty:
+        borders = layers.clockwise(
+            shapely.set_precision(outlines.geometry.to_numpy(), COORDINATE_GRID)
+        )
+        drawn.append(
+            alt.Chart(
+                alt.Data(
+                    values=[
+                        {"type": "Feature", "geometry": shape.__geo_interface__, "division": name}
+                        for name, shape in zip(outlines["division"], borders, strict=True)
+                    ]
+                )
+            ).mark_geoshape(
+                filled=False,
+                stroke=layers.rgb_to_hex(layers.DIVISION_OUTLINE),
+                strokeWidth=3,
                 clip=True,
             )
         )

@@ -90,6 +90,15 @@ def _request_all_districts() -> None:
 
 
 @st.cache_data(show_spinner=False)
+def _division_outlines(
+    lgd_codes: tuple[int, ...], divisions: tuple[str, ...], path: str | None
+) -> gpd.GeoDataFrame:
+    return geo_boundaries.division_outlines(
+        _boundaries(lgd_codes, path), dict(zip(lgd_codes, divisions, strict=True))
+    )
+
+
+@st.cache_data(show_spinner=False)
 def _boundaries(lgd_codes: tuple[int, ...], path: str | None) -> gpd.GeoDataFrame:
     return geo_boundaries.district_boundaries(lgd_codes, path=path)
 
@@ -336,6 +345,17 @@ unlocated = shown_facilities[
 ]
 
 scope_boundaries = boundaries[boundaries["lgd_code"].isin(scope_codes)]
+# Several divisions in view (the state): their borders drawn over the districts.
+visible = page.districts.sort_values("lgd_code")
+outlines = (
+    _division_outlines(
+        tuple(int(code) for code in visible["lgd_code"]),
+        tuple(str(name) for name in visible["division"]),
+        BOUNDARY_FILE,
+    )
+    if visible["division"].nunique() > 1
+    else None
+)
 bounds = layers.bounds_of(scope_boundaries if not scope_boundaries.empty else boundaries)
 if bounds is None:
     bounds = layers.points_bounds(located["longitude"], located["latitude"])
@@ -422,6 +442,21 @@ else:
                 get_line_color=[38, 39, 48, 255],
                 line_width_min_pixels=1,
             ),
+            *(
+                []
+                if outlines is None
+                else [
+                    pdk.Layer(
+                        "GeoJsonLayer",
+                        id="division-outline",
+                        data=outlines.__geo_interface__,
+                        filled=False,
+                        stroked=True,
+                        get_line_color=layers.DIVISION_OUTLINE,
+                        line_width_min_pixels=3,
+                    )
+                ]
+            ),
             *_district_labels(),
         ],
         initial_view_state=pdk.ViewState(
@@ -481,7 +516,14 @@ def _legend_html() -> str:
         f"border:2px dashed {no_data_line}'></span>{no_data_text}</div>"
         f"<div><span style='{swatch}background:#f0f0f0;border:1px solid {outside}'></span>"
         f"{w('map.legend.outside')}</div>"
-        f"<div>{circles}</div>"
+        + (
+            ""
+            if outlines is None
+            else f"<div><span style='{swatch}height:0;border-top:3px solid "
+            f"{layers.rgb_to_hex(layers.DIVISION_OUTLINE)}'></span>"
+            f"{w('map.legend.division')}</div>"
+        )
+        + f"<div>{circles}</div>"
         f"</div>"
     )
 
@@ -603,6 +645,7 @@ elif bounds is not None:
                 tooltip=LIGHT_TOOLTIP,
                 height=LIGHT_MAP_HEIGHT_PX,
                 fit_to=scope_codes,
+                outlines=outlines,
             )
         ),
         width="stretch",

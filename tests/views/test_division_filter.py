@@ -121,3 +121,42 @@ def test_the_comparison_of_the_state_ranks_its_divisions_first(two_division_stor
     # one division in view: no division table, the districts come first
     at = open_page("views/comparison.py", RAIPUR_ONLY)
     assert list(at.dataframe[0].value.columns)[0] == EN("common.district")
+
+
+def _division_borders(at) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The layers of the page's map that draw the divisions' borders."""
+    import json
+
+    from geo import layers
+
+    border = layers.rgb_to_hex(layers.DIVISION_OUTLINE)
+    found = []
+    for element in at.get("vega_lite_chart"):
+        for layer in json.loads(element.proto.spec).get("layer", []):
+            mark = layer.get("mark", {})
+            if (
+                isinstance(mark, dict)
+                and mark.get("type") == "geoshape"
+                and mark.get("stroke") == border
+            ):
+                found.append(layer)
+    return found
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_map_of_the_state_draws_the_division_borders(two_division_store: str) -> None:
+    at = open_page("views/map.py", JANUARY)
+    assert not at.exception, at.exception
+    borders = _division_borders(at)
+    assert len(borders) == 1
+    drawn = {feature["division"] for feature in borders[0]["data"]["values"]}
+    assert drawn == {"Bastar", "Raipur"}
+    assert EN("map.legend.division") in visible_text(at)
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_map_of_one_division_draws_no_division_border(worked_store: str) -> None:
+    at = open_page("views/map.py", JANUARY)
+    assert not at.exception, at.exception
+    assert _division_borders(at) == []
+    assert EN("map.legend.division") not in visible_text(at)

@@ -45,7 +45,17 @@ from data_access.errors import ConfigurationError
 ROLES = ("ministry", "commissioner", "collector", "press", "admin")
 
 _VIEWER_PAGES = frozenset(
-    {"overview", "map", "trends", "comparison", "facility", "press_kit", "about"}
+    {
+        "overview",
+        "map",
+        "trends",
+        "comparison",
+        "rollout",
+        "scorecard",
+        "facility",
+        "press_kit",
+        "about",
+    }
 )
 PAGES_OF_ROLE: Mapping[str, frozenset[str]] = {
     "ministry": _VIEWER_PAGES,

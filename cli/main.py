@@ -181,16 +181,25 @@ format_option = click.option(
     "--out",
     default=None,
     metavar="PATH|URL",
-    help="Where to write it: a SQLite file (default data/demo-registrations.sqlite), "
+    help="Where to write it: a SQLite file (default data/demo-registrations.sqlite, "
+    "for --region state data/demo-registrations-state.sqlite), "
     "or an empty database's URL (PostgreSQL) to load the demo into.",
+)
+@click.option(
+    "--region",
+    type=click.Choice(("bastar", "state")),
+    default="bastar",
+    show_default=True,
+    help="Bastar division (7 districts, 49 facilities) or all of Chhattisgarh "
+    "(33 districts in 5 divisions; Bastar's facilities as in the Bastar demo).",
 )
 @click.option("--seed", type=int, default=2025, show_default=True)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def demo(out: str | None, seed: int, force: bool) -> None:
+def demo(out: str | None, region: str, seed: int, force: bool) -> None:
     """Write the calibrated demo registration database."""
     import tempfile
 
-    from demo.generator import generate_demo
+    from demo.generator import DEMO_FILE_NAMES, generate_demo
     from demo.load import copy_registration_database
 
     settings = _settings(None)
@@ -213,17 +222,18 @@ def demo(out: str | None, seed: int, force: bool) -> None:
         with tempfile.TemporaryDirectory(dir=settings.data_dir) as tmp:
             staging = Path(tmp) / "demo.sqlite"
             with progress_bar("demo") as bar:
-                summary = generate_demo(staging, seed=seed, progress=bar)
+                summary = generate_demo(staging, seed=seed, progress=bar, region=region)
             with progress_bar("load") as bar:
                 copy_registration_database(staging, target_url, progress=bar)
         _say(f"Loaded the demo into {describe(target_url)}: {summary.registration_rows:,} rows.")
         return
-    target = Path(out).expanduser() if out else settings.demo_path
+    default = settings.data_dir / DEMO_FILE_NAMES[region]
+    target = Path(out).expanduser() if out else default
     if target.exists() and not force:
         raise DashboardError(f"{target} exists; pass --force to overwrite it")
     target.parent.mkdir(parents=True, exist_ok=True)
     with progress_bar("demo") as bar:
-        summary = generate_demo(target, seed=seed, force=force, progress=bar)
+        summary = generate_demo(target, seed=seed, force=force, progress=bar, region=region)
     _say(
         f"Wrote {target}: {summary.registration_rows:,} registration rows, "
         f"{summary.facilities} facilities, in {summary.seconds:.0f} s."

@@ -22,6 +22,15 @@ model of each facility, not from uniform noise:
   and gender (Paediatrics under 15, Obstetrics & Gynaecology women only), times fall in OPD
   hours (mostly 08:00–14:00, peak mid-morning, a few in the evening).
 
+**Regions.** ``region="bastar"`` (the default) writes Bastar division: seven districts, 49
+facilities. ``region="state"`` writes all 33 districts of Chhattisgarh in five divisions:
+Bastar's facilities exactly as in the Bastar demo (same rows for the same seed) plus the
+other divisions' facilities, which go live through 2026 (:mod:`demo.reference`). Their
+adoption curves differ by division (:data:`DIVISION_ADOPTION`). A facility without a go-live
+date is *planned*: the registry lists it, e-Hospital does not run there, so it has no
+registrations (nor does one whose go-live is after the last day). The optional ``divisions``
+and ``states`` tables give the Hindi names of the region's divisions and state.
+
 Two facility-periods are calibrated to the state's published figures exactly; see
 :mod:`demo.calibration`. A small, documented number of dirty rows of every kind the
 counting rules name is added afterwards, outside those periods; see :mod:`demo.dirty_rows`.
@@ -56,9 +65,10 @@ import pandas as pd
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from data_access.config import DEMO_DB_NAME
 from data_access.contract import CHANNELS, VISIT_TYPES, source_metadata
 from demo import calibration, dirty_rows
-from demo.reference import load_districts, load_facilities
+from demo.reference import REGIONS, load_region
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -159,6 +169,24 @@ STAFF_IN_POST = {
 HPR_COVERAGE_BY_TYPE = {"DH": (0.65, 0.9), "CH": (0.5, 0.75), "CHC": (0.3, 0.6)}
 HPR_COVERAGE_BY_CADRE = {"doctor": 1.1, "nurse": 0.85, "pharmacist": 0.95, "lab_technician": 0.8}
 
+# Adoption by division, for the divisions after Bastar: (adoption at go-live, the curve's
+# midpoint in days after go-live), each a range. A facility's own draws within Bastar's
+# ranges (0.02–0.10 and 100–330 days, draw_facility_model) are mapped onto its division's
+# ranges, so its place within the range is kept. Raipur, the capital's division, starts
+# higher and rises sooner than Bastar did; Surguja, the northern hill division, starts lower
+# and rises later. Bastar's facilities are left as drawn.
+DIVISION_ADOPTION: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {
+    "Raipur": ((0.05, 0.12), (100.0, 260.0)),
+    "Durg": ((0.03, 0.10), (120.0, 320.0)),
+    "Bilaspur": ((0.02, 0.08), (140.0, 340.0)),
+    "Surguja": ((0.01, 0.05), (220.0, 400.0)),
+}
+_DRAWN_ADOPTION_START = (0.02, 0.10)
+_DRAWN_ADOPTION_MIDPOINT = (100.0, 330.0)
+
+DEMO_FILE_NAMES = {"bastar": DEMO_DB_NAME, "state": "demo-registrations-state.sqlite"}
+"""The default file of each region's demo, in the data folder."""
+
 _INSERT_REGISTRATION = "INSERT INTO opd_registrations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
@@ -182,6 +210,9 @@ class DemoSummary:
     facility_staff_rows: int
     dirty_rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    region: str = "bastar"
+    not_live: int = 0
+    """Facilities with no registrations: planned (no go-live) or going live after the end."""
 
     @property
     def dirty_row_total(self) -> int:
@@ -318,6 +349,27 @@ def draw_facility_model(facility: pd.Series, rng: np.random.Generator) -> Facili
         scan_share_ceiling=rng.uniform(0.55, 0.80),
         scan_share_midpoint=scan_share_midpoint,
         kiosk_share=rng.uniform(*KIOSK_SHARE[kind]),
+    )
+
+
+def with_division_adoption(model: FacilityModel, division: str) -> FacilityModel:
+    """The model with its adoption start and midpoint moved into its division's ranges.
+
+    A division without an entry in :data:`DIVISION_ADOPTION` (Bastar) keeps the model.
+    """
+    if division not in DIVISION_ADOPTION:
+        return model
+    (start_low, start_high), (mid_low, mid_high) = DIVISION_ADOPTION[division]
+
+    def mapped(value: float, drawn: tuple[float, float], low: float, high: float) -> float:
+        return low + (value - drawn[0]) / (drawn[1] - drawn[0]) * (high - low)
+
+    return replace(
+        model,
+        adoption_start=mapped(model.adoption_start, _DRAWN_ADOPTION_START, start_low, start_high),
+        adoption_midpoint=mapped(
+            model.adoption_midpoint, _DRAWN_ADOPTION_MIDPOINT, mid_low, mid_high
+        ),
     )
 
 
@@ -699,10 +751,10 @@ def _none_if_missing(value: object) -> object:
 
 
 def _insert_reference_tables(
-    connection: sqlite3.Connection, districts: pd.DataFrame, facilities: pd.DataFrame
+    connection: sqlite3.Connection, tables: dict[str, pd.DataFrame]
 ) -> None:
-    """Districts and facilities, with the contract's columns only."""
-    for table, frame in (("districts", districts), ("facilities", facilities)):
+    """The reference tables (districts, facilities, divisions, states), contract columns only."""
+    for table, frame in tables.items():
         columns = [c.name for c in source_metadata().tables[table].columns]
         connection.executemany(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
@@ -735,6 +787,7 @@ def generate_demo(
     facility_ids: Collection[str] | None = None,
     progress: ProgressCallback | None = None,
     volume_scale: float = 1.0,
+    region: str = "bastar",
 ) -> DemoSummary:
     """Write the demo registration database to ``out`` and say what it holds.
 
@@ -750,6 +803,9 @@ def generate_demo(
     the published figures are not reproduced**: the two calibrated facility-periods are
     drawn to the published totals times the scale (rounded), and everything else scales in
     expectation. The dirty rows keep their documented counts.
+
+    ``region`` is ``"bastar"`` (Bastar division, the default) or ``"state"`` (all of
+    Chhattisgarh); see the module's documentation.
     """
     began = time.perf_counter()
     out = Path(out)
@@ -759,10 +815,14 @@ def generate_demo(
         raise ValueError(f"end {end} is before start {start}")
     if not volume_scale > 0:
         raise ValueError(f"volume_scale must be above 0, not {volume_scale}")
+    if region not in REGIONS:
+        raise ValueError(f"unknown region {region!r}; choose one of {', '.join(REGIONS)}")
     out.parent.mkdir(parents=True, exist_ok=True)
 
-    districts = load_districts()
-    facilities = _select_facilities(load_facilities(districts=districts), facility_ids)
+    reference = load_region(region)
+    districts = reference.districts
+    facilities = _select_facilities(reference.facilities, facility_ids)
+    division_of = dict(zip(districts["lgd_code"], districts["division"], strict=True))
     figures = {figure.facility_name: figure for figure in calibration.PUBLISHED_FIGURES}
     first_year = min(start.year, *(f.period_start.year for f in figures.values()))
     last_year = max(end.year, *(f.period_end.year for f in figures.values()))
@@ -781,14 +841,35 @@ def generate_demo(
             connection.execute("PRAGMA synchronous=OFF")
             connection.execute("BEGIN")
             index_ddl = _create_tables(connection)
-            _insert_reference_tables(connection, districts, facilities)
+            _insert_reference_tables(
+                connection,
+                {
+                    "districts": districts,
+                    "facilities": facilities,
+                    "divisions": reference.divisions,
+                    "states": reference.states,
+                },
+            )
 
-            registrations = linked = enrolment_rows = staff_rows = 0
+            registrations = linked = enrolment_rows = staff_rows = not_live = 0
             placed: list[dirty_rows.FacilityRows] = []
             calibrated: list[dirty_rows.ExcludedPeriod] = []
             for done, facility in enumerate((row for _, row in facilities.iterrows()), start=1):
                 facility_id = facility["facility_id"]
+                go_live = facility["ehospital_go_live"]
+                go_live = None if go_live is None or pd.isna(go_live) else go_live
+                staff = facility_staff_rows(
+                    facility_id, facility["facility_type"], _facility_rng(seed, facility_id, 2)
+                )
+                if go_live is None or go_live > end:  # planned, or live after the data ends
+                    connection.executemany("INSERT INTO facility_staff VALUES (?, ?, ?, ?)", staff)
+                    staff_rows += len(staff)
+                    not_live += 1
+                    if progress is not None:
+                        progress(done, total_steps, facility["name_en"])
+                    continue
                 model = draw_facility_model(facility, _facility_rng(seed, facility_id, 0))
+                model = with_division_adoption(model, division_of[facility["district_lgd"]])
                 figure = figures.get(facility["name_en"])
                 if figure is not None:
                     model = calibrate_facility_model(model, figure, calendar)
@@ -807,22 +888,13 @@ def generate_demo(
                 connection.executemany(
                     "INSERT INTO abha_enrolments VALUES (?, ?, ?)", generated.enrolments
                 )
-                staff = facility_staff_rows(
-                    facility_id, facility["facility_type"], _facility_rng(seed, facility_id, 2)
-                )
                 connection.executemany("INSERT INTO facility_staff VALUES (?, ?, ?, ?)", staff)
                 registrations += len(generated)
                 linked += generated.linked
                 enrolment_rows += len(generated.enrolments)
                 staff_rows += len(staff)
-                go_live = facility["ehospital_go_live"]
                 placed.append(
-                    dirty_rows.FacilityRows(
-                        facility_id,
-                        None if go_live is None or pd.isna(go_live) else go_live,
-                        first_rowid,
-                        registrations,
-                    )
+                    dirty_rows.FacilityRows(facility_id, go_live, first_rowid, registrations)
                 )
                 if progress is not None:
                     progress(done, total_steps, facility["name_en"])
@@ -857,4 +929,6 @@ def generate_demo(
         facility_staff_rows=staff_rows,
         dirty_rows=dirty,
         seconds=time.perf_counter() - began,
+        region=region,
+        not_live=not_live,
     )

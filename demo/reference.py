@@ -1,14 +1,20 @@
-"""The demo's reference data: Bastar division's districts and an illustrative facility list.
+"""The demo's reference data: districts, divisions, the state and an illustrative facility list.
 
 The CSV files live in ``demo/reference/`` beside this module (see its README). A real
 deployment reads districts and facilities from its own registration database; these
 files only seed the demo.
+
+The demo has two regions (:data:`REGIONS`): ``bastar``, the seven districts of Bastar
+division and their 49 facilities (``districts.csv``, ``facilities.csv``), and ``state``,
+all 33 districts of Chhattisgarh: Bastar's files plus ``state_districts.csv`` and
+``state_facilities.csv`` for the other 26 districts. :func:`load_region` loads either.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +22,13 @@ import pandas as pd
 REFERENCE_DIR = Path(__file__).parent / "reference"
 DISTRICTS_CSV = REFERENCE_DIR / "districts.csv"
 FACILITIES_CSV = REFERENCE_DIR / "facilities.csv"
+STATE_DISTRICTS_CSV = REFERENCE_DIR / "state_districts.csv"
+STATE_FACILITIES_CSV = REFERENCE_DIR / "state_facilities.csv"
+DIVISIONS_CSV = REFERENCE_DIR / "divisions.csv"
+STATES_CSV = REFERENCE_DIR / "states.csv"
+
+REGIONS = ("bastar", "state")
+"""The demo's regions: Bastar division (the default), or the whole state."""
 
 DISTRICT_COLUMNS = (
     "lgd_code",
@@ -39,6 +52,7 @@ FACILITY_COLUMNS = (
     "ehospital_go_live",
     "note",
 )
+NAME_COLUMNS = ("name", "name_hi")
 _REQUIRED_DISTRICT_VALUES = ("lgd_code", "name_en", "name_hi", "division", "state")
 _REQUIRED_FACILITY_VALUES = ("facility_id", "name_en", "facility_type", "district_lgd")
 
@@ -80,6 +94,72 @@ def load_facilities(
         table[column] = _floats(path, table, column)
     table["ehospital_go_live"] = _dates(path, table, "ehospital_go_live")
     return table
+
+
+def load_divisions(path: Path | None = None) -> pd.DataFrame:
+    """The revenue divisions: English ``name`` (as districts.division says it), ``name_hi``."""
+    return _load_names(Path(path) if path is not None else DIVISIONS_CSV)
+
+
+def load_states(path: Path | None = None) -> pd.DataFrame:
+    """The states: English ``name`` (as districts.state says it), ``name_hi``."""
+    return _load_names(Path(path) if path is not None else STATES_CSV)
+
+
+def _load_names(path: Path) -> pd.DataFrame:
+    table = _read_csv(path, NAME_COLUMNS)
+    _require_values(path, table, NAME_COLUMNS)
+    _reject_duplicates(path, table, "name")
+    return table
+
+
+@dataclass(frozen=True)
+class RegionReference:
+    """A region's reference tables, each holding only what the region's districts use."""
+
+    region: str
+    districts: pd.DataFrame
+    facilities: pd.DataFrame
+    divisions: pd.DataFrame
+    states: pd.DataFrame
+
+
+def load_region(region: str = "bastar") -> RegionReference:
+    """The reference data of ``region`` (one of :data:`REGIONS`).
+
+    ``state`` appends the state files to Bastar's, whose rows stay exactly as they are.
+    Divisions and states are those the region's districts name; a district naming a
+    division or state the files lack is an error.
+    """
+    if region not in REGIONS:
+        raise ValueError(f"unknown region {region!r}; choose one of {', '.join(REGIONS)}")
+    districts = load_districts()
+    facilities = load_facilities(districts=districts)
+    if region == "state":
+        districts = _append(districts, load_districts(STATE_DISTRICTS_CSV), "lgd_code")
+        more = load_facilities(STATE_FACILITIES_CSV, districts=districts)
+        facilities = _append(facilities, more, "facility_id")
+    divisions = _used(load_divisions(), districts, "division", DIVISIONS_CSV)
+    states = _used(load_states(), districts, "state", STATES_CSV)
+    return RegionReference(region, districts, facilities, divisions, states)
+
+
+def _append(first: pd.DataFrame, second: pd.DataFrame, key: str) -> pd.DataFrame:
+    repeated = sorted(set(first[key]) & set(second[key]))
+    if repeated:
+        raise ValueError(f"{key} in more than one reference file: {repeated}")
+    table = pd.concat([first, second], ignore_index=True)
+    if "ehospital_go_live" in table:  # keep dates as objects, None where missing
+        table["ehospital_go_live"] = table["ehospital_go_live"].astype(object)
+    return table
+
+
+def _used(names: pd.DataFrame, districts: pd.DataFrame, column: str, path: Path) -> pd.DataFrame:
+    wanted = list(dict.fromkeys(districts[column]))
+    unknown = [name for name in wanted if name not in set(names["name"])]
+    if unknown:
+        raise ValueError(f"{path}: no row for {column} {', '.join(map(repr, unknown))}")
+    return names.loc[names["name"].isin(wanted)].reset_index(drop=True)
 
 
 def _read_csv(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:

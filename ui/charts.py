@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 
@@ -98,3 +100,8 @@ def for_screen(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         # left a 50 px plot on a phone).
         .properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     )
+
+
+def field(name: str) -> str:
+    """A column name as a Vega-Lite field: dots and brackets escaped ("99.8% limits")."""
+    return re.sub(r"([\\.\[\]])", r"\\\1", name)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import altair as alt
@@ -51,6 +52,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _CLAIMED = "_export_file_names"
 _CLASHES = "_export_name_clashes"
 _PAGE_SCOPE = "_export_page_scope"
+_PAGE_PERIOD = "_export_page_period"
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +73,8 @@ class ExportContext:
         return Caption(title, self.subtitle, self.source, tuple(n for n in notes if n))
 
     def file_name(self, what: str, extension: str) -> str:
-        filters = st.session_state["filters"]
-        return file_name(
-            what, self.scope_slug, filters.start, filters.end, self.words.lang, extension
-        )
+        start, end = _days()
+        return file_name(what, self.scope_slug, start, end, self.words.lang, extension)
 
 
 def _page() -> str:
@@ -89,6 +89,22 @@ def exports_of_facility(facility_id: str) -> None:
     """The files of this page are of one facility, not of the filters' scope: their
     subtitle, source line and file name name it (the Facility profile)."""
     st.session_state[_PAGE_SCOPE] = (_page(), facility_id)
+
+
+def exports_over(start: date, end: date) -> None:
+    """The files of this page are of the days ``start`` to ``end``, not of the filters'
+    period: their subtitle and file name say those days (the Rollout page reads all the
+    data, whatever the period chosen)."""
+    st.session_state[_PAGE_PERIOD] = (_page(), start, end)
+
+
+def _days() -> tuple[date, date]:
+    """The first and last day the files of this page are of."""
+    filters = st.session_state["filters"]
+    page, start, end = st.session_state.get(_PAGE_PERIOD, (None, None, None))
+    if start is not None and end is not None and page == _page():
+        return start, end
+    return filters.start, filters.end
 
 
 def _scope_names(w: Words) -> tuple[str, str]:
@@ -109,14 +125,13 @@ def _scope_names(w: Words) -> tuple[str, str]:
 def export_context() -> ExportContext:
     """The caption parts of the page in force (filters, language, data as of)."""
     w = words()
-    filters = st.session_state["filters"]
     scope, scope_en = _scope_names(w)
     _, as_of = data.data_span()
     return ExportContext(
         words=w,
         scope=scope,
         scope_slug=scope_en,
-        subtitle=f"{scope} · {w.period(filters.start, filters.end)}",
+        subtitle=f"{scope} · {w.period(*_days())}",
         source=w("export.source", scope=scope, day=w.day(as_of)),
     )
 

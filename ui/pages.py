@@ -23,6 +23,8 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("views/map.py", "nav.map", ":material/map:", "map"),
     PageEntry("views/trends.py", "nav.trends", ":material/trending_up:", "trends"),
     PageEntry("views/comparison.py", "nav.comparison", ":material/leaderboard:", "comparison"),
+    PageEntry("views/rollout.py", "nav.rollout", ":material/rocket_launch:", "rollout"),
+    PageEntry("views/scorecard.py", "nav.scorecard", ":material/scoreboard:", "scorecard"),
     PageEntry("views/facility.py", "nav.facility", ":material/local_hospital:", "facility"),
     PageEntry("views/press_kit.py", "nav.press_kit", ":material/newspaper:", "press-kit"),
     PageEntry("views/data_quality.py", "nav.data_quality", ":material/fact_check:", "data-quality"),

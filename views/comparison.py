@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -17,6 +15,7 @@ from metrics.league import league, rolled_up
 from metrics.periods import recent_full_months
 from metrics.trend import Projection, projection
 from ui import charts, data
+from ui.charts import field
 from ui.exports import show_chart, table_downloads
 from ui.frame import open_page
 
@@ -47,11 +46,6 @@ PROJECTION_WORDS = {
     "not_at_trend": "not_at_trend",
     "reached": "reached",
 }
-
-
-def field(name: str) -> str:
-    """A column name as a Vega-Lite field: dots and brackets escaped ("99.8% limits")."""
-    return re.sub(r"([\\.\[\]])", r"\\\1", name)
 
 
 def with_interval_text(table: pd.DataFrame) -> pd.DataFrame:

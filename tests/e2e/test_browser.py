@@ -23,6 +23,8 @@ PAGES = {
     "map": ("map", ["map"]),
     "trends": ("trends", ["chart"]),
     "comparison": ("comparison", ["chart"]),
+    "rollout": ("rollout", ["chart"]),
+    "scorecard": ("scorecard", ["chart"]),
     "facility": ("facility", ["chart"]),
     "press-kit": ("press-kit", ["image"]),
     "data-quality": ("data-quality", []),

@@ -16,6 +16,7 @@ from metrics.change import (
     points_change,
     top_movers,
 )
+from metrics.facilities import on_ehospital_by
 from ui import charts, data
 from ui.exports import show_chart, show_table
 from ui.frame import open_page
@@ -75,7 +76,15 @@ _tile(
     w(
         "format.of",
         part=w.count(reporting),
-        whole=w.count(len(page.in_scope)),
+        whole=w.count(
+            len(
+                on_ehospital_by(
+                    page.in_scope,
+                    filters.end,
+                    by_facility.loc[by_facility["opd_registrations"] > 0, "facility_id"],
+                )
+            )
+        ),
     ),
     _delta(reporting, prev_reporting),
 )

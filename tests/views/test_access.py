@@ -96,6 +96,19 @@ def open_with_claims(claims: dict | None, page: str, params: dict) -> AppTest:
     return at
 
 
+def assert_nothing_of_bastar(at: AppTest, ignored: list[str]) -> None:
+    """No name, HFR ID or LGD code of Bastar (414, F1) on the page or in its tables; the
+    ``ignored`` messages, which name the link's own values back, left out."""
+    shown = visible_text(at)
+    for message in ignored:
+        shown = shown.replace(message, "")
+    for frame in at.dataframe:
+        shown += "\n" + frame.value.to_csv()
+    for trace in BASTAR_TRACES:
+        found = re.search(trace, shown)
+        assert found is None, shown[max(0, found.start() - 300) : found.end() + 100]
+
+
 def _events(audit: Path) -> list[dict]:
     if not audit.exists():
         return []
@@ -188,14 +201,7 @@ def test_a_collector_gets_nothing_of_another_district(
             assert any("414" in message for message in ignored)
         if tampering == "link to Bastar's facility":
             assert any(F1 in message for message in ignored)
-    shown = visible_text(at)
-    for message in ignored:
-        shown = shown.replace(message, "")
-    for frame in at.dataframe:
-        shown += "\n" + frame.value.to_csv()
-    for trace in BASTAR_TRACES:
-        found = re.search(trace, shown)
-        assert found is None, shown[max(0, found.start() - 300) : found.end() + 100]
+    assert_nothing_of_bastar(at, ignored)
     filters = at.session_state["filters"]
     assert set(filters.districts) <= {416}
     assert F1 not in filters.facilities

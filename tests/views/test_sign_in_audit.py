@@ -113,6 +113,18 @@ def test_sign_in_in_a_file_streamlit_does_not_read_does_not_open_the_app(
     assert [block.value for block in at.code] == [str(settings.resolve())]
 
 
+def demo_system_page(audit: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The open demo's System page, its audit log at ``audit``."""
+    settings = tmp_path / "dashboard.toml"
+    settings.write_text(f'[access]\naudit_log = "{audit}"\n', encoding="utf-8")
+    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(settings))
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("views/system.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
 @pytest.mark.parametrize("engine_name", ["sqlite"])
 def test_the_demo_s_system_page_shows_no_one_s_email(
     worked_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -122,13 +134,7 @@ def test_the_demo_s_system_page_shows_no_one_s_email(
     log.record(AuditEvent("sign_in", COLLECTOR, "collector", "416"))
     log.record(AuditEvent("refused", "sub-impostor", "none", "none", detail=f"e-mail {COLLECTOR}"))
     log.record(AuditEvent("page_view", "demo", "admin", "all", page="map"))
-    settings = tmp_path / "dashboard.toml"
-    settings.write_text(f'[access]\naudit_log = "{audit}"\n', encoding="utf-8")
-    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(settings))
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("views/system.py").run()
-    assert not at.exception, at.exception
+    at = demo_system_page(audit, tmp_path, monkeypatch)
     shown = visible_text(at) + "".join(frame.value.to_csv() for frame in at.dataframe)
     assert "Audit log" in shown and "Demo mode: only the events of the demo" in shown
     assert COLLECTOR not in shown and "sub-impostor" not in shown
@@ -144,13 +150,7 @@ def test_the_system_page_shows_a_path_from_the_settings_as_text(
     folder = tmp_path / "![x](http:⁄⁄evil.example⁄x.png) [y](http:⁄⁄evil.example)"
     folder.mkdir()
     audit = folder / "audit.jsonl"
-    settings = tmp_path / "dashboard.toml"
-    settings.write_text(f'[access]\naudit_log = "{audit}"\n', encoding="utf-8")
-    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(settings))
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("views/system.py").run()
-    assert not at.exception, at.exception
+    at = demo_system_page(audit, tmp_path, monkeypatch)
     cells = [value for row in shown_table(at, 0) for value in row]
     assert str(audit) in cells, cells
     written = at.table[0].value.to_csv()

@@ -8,7 +8,9 @@ dropped with a warning that names it, never an error.
 Query parameters: ``period`` (a preset), ``fy`` (start year of a named financial year),
 ``from``/``to`` (a custom range, YYYY-MM-DD), ``division`` (divisions as ``districts.division``
 names them, repeated; only where the registry has several), ``district`` (LGD codes, repeated),
-``type`` (facility types, repeated), ``facility`` (HFR IDs, repeated); ``lang`` is
+``block`` (development blocks as ``<LGD code of the district>:<name>``, repeated; a bare name
+is read where one district of those in view has a block of that name), ``type`` (facility
+types, repeated), ``facility`` (HFR IDs, repeated); ``lang`` is
 ``ui.language``'s, and a value it does not know is named here with the others
 (``filters_from_params`` is the one reader of a link's values). Every label is in the
 language in force.
@@ -46,6 +48,7 @@ _KEYS = {
     "range": "filter_range",
     "divisions": "filter_divisions",
     "districts": "filter_districts",
+    "blocks": "filter_blocks",
     "types": "filter_types",
     "facilities": "filter_facilities",
 }
@@ -84,8 +87,14 @@ def _forget_widgets() -> None:
             del state[key]
 
 
-def narrow_to(*, districts: list[int] | None = None, facilities: list[str] | None = None) -> None:
-    """Narrow the whole app to these districts or facilities (from a page, e.g. a map click).
+def narrow_to(
+    *,
+    districts: list[int] | None = None,
+    blocks: list[str] | None = None,
+    facilities: list[str] | None = None,
+) -> None:
+    """Narrow the whole app to these districts, blocks or facilities (from a page, e.g. a
+    map click). New districts clear the division and the blocks chosen before.
 
     Applied at the top of the next run, before the sidebar's widgets are drawn, as
     Streamlit requires; this run stops here.
@@ -94,6 +103,9 @@ def narrow_to(*, districts: list[int] | None = None, facilities: list[str] | Non
     if districts is not None:  # districts, or all of them: no division chosen any more
         request["districts"] = districts
         request["divisions"] = []
+        request["blocks"] = []
+    if blocks is not None:
+        request["blocks"] = blocks
     if facilities is not None:
         request["facilities"] = facilities
     st.session_state[_PENDING] = request
@@ -118,12 +130,23 @@ class Filters:
     registry of several divisions offers the choice."""
     division_districts: tuple[int, ...] = ()
     """The LGD codes of the chosen divisions' districts the user may see."""
+    blocks: tuple[str, ...] = ()
+    """The development blocks chosen, as :func:`block_key` writes them; () for all."""
+    block_facilities: tuple[str, ...] = ()
+    """The HFR IDs of the chosen blocks' facilities the user may see (never empty when a
+    block is chosen: a block is known by its facilities)."""
 
     @property
     def in_districts(self) -> tuple[int, ...]:
         """The districts the figures are of: those chosen, else the chosen divisions', else
         () for every district the user may see. Every page narrows by this."""
         return self.districts or self.division_districts
+
+    @property
+    def in_facilities(self) -> tuple[str, ...]:
+        """The facilities the figures are of: those chosen, else the chosen blocks', else
+        () for every facility of :attr:`in_districts`. Every page narrows by this."""
+        return self.facilities or self.block_facilities
 
     @property
     def period(self) -> Period:
@@ -135,7 +158,7 @@ class Filters:
 
     @property
     def scope(self) -> Scope:
-        return Scope.of(self.in_districts, self.facilities, self.facility_types)
+        return Scope.of(self.in_districts, self.in_facilities, self.facility_types)
 
     def query_params(self) -> dict[str, str | list[str]]:
         params: dict[str, str | list[str]] = {"period": self.preset}
@@ -147,6 +170,8 @@ class Filters:
             params["division"] = list(self.divisions)
         if self.districts:
             params["district"] = [str(d) for d in self.districts]
+        if self.blocks:
+            params["block"] = list(self.blocks)
         if self.facility_types:
             params["type"] = list(self.facility_types)
         if self.facilities:
@@ -276,6 +301,26 @@ def filters_from_params(
             chosen_districts.append(code)
         else:
             refuse("filters.problem.district", text)
+    known_blocks = blocks_of(
+        facilities[facilities["district_lgd"].isin(chosen_districts or sorted(known_districts))]
+        if "district_lgd" in facilities
+        else facilities
+    )
+    by_block_key = {block.casefold(): block for block in known_blocks.dropna()}
+    by_block_name: dict[str, list[str]] = {}
+    for block in by_block_key.values():
+        by_block_name.setdefault(block_name(block).casefold(), []).append(block)
+    chosen_blocks: list[str] = []
+    for text in values("block"):
+        folded = text.strip().casefold() if len(text) <= MAX_VALUE_LENGTH else None
+        if folded in by_block_key:
+            chosen_blocks.append(by_block_key[folded])
+        elif folded is not None and len(named := by_block_name.get(folded, [])) == 1:
+            chosen_blocks.append(named[0])  # a bare name, of one block in view
+        else:
+            refuse("filters.problem.block", text)
+    chosen_blocks = list(dict.fromkeys(chosen_blocks))
+    in_blocks = [str(f) for f, b in known_blocks.items() if b in set(chosen_blocks)]
     known_types = set(facilities["facility_type"])
     types = []
     for text in values("type"):
@@ -283,7 +328,7 @@ def filters_from_params(
             types.append(text)
         else:
             refuse("filters.problem.type", text)
-    known_facilities = set(facilities["facility_id"])
+    known_facilities = set(in_blocks) if chosen_blocks else set(facilities["facility_id"])
     chosen = []
     for text in values("facility"):
         if text in known_facilities:
@@ -305,6 +350,8 @@ def filters_from_params(
         problems=tuple(problems),
         divisions=divisions,
         division_districts=tuple(districts_of(divisions, districts)) if divisions else (),
+        blocks=tuple(chosen_blocks),
+        block_facilities=tuple(in_blocks),
     )
 
 
@@ -319,6 +366,80 @@ def districts_of(divisions: Sequence[str], districts: pd.DataFrame) -> list[int]
     """The LGD codes of ``districts`` in ``divisions``; every one when none are given."""
     rows = districts if not divisions else districts[districts["division"].isin(divisions)]
     return [int(code) for code in rows["lgd_code"]]
+
+
+def block_key(district_lgd: object, block: object) -> str | None:
+    """A development block as the app writes it: ``<LGD code of its district>:<name>``
+    ("414:Jagdalpur"), since two districts may have blocks of one name; None for none."""
+    if block is None or pd.isna(block) or not str(block).strip():
+        return None
+    return f"{int(district_lgd)}:{str(block).strip()}"  # type: ignore[call-overload]
+
+
+def block_name(key: str) -> str:
+    """The block's name in a key of :func:`block_key` (the whole text if it has no code)."""
+    code, _, name = key.partition(":")
+    return name if name and _CODE.fullmatch(code) else key
+
+
+def blocks_of(facilities: pd.DataFrame) -> pd.Series:
+    """HFR ID → the key of its block (:func:`block_key`), None where the registry names none."""
+    if not {"district_lgd", "block"} <= set(facilities.columns):
+        return pd.Series(None, index=facilities["facility_id"].astype(str).to_numpy(), dtype=object)
+    return pd.Series(
+        [
+            block_key(code, block)
+            for code, block in zip(facilities["district_lgd"], facilities["block"], strict=True)
+        ],
+        index=facilities["facility_id"].astype(str).to_numpy(),
+        dtype=object,
+    )
+
+
+def block_names(facilities: pd.DataFrame, districts: pd.DataFrame, words: Words) -> dict[str, str]:
+    """Block key → its name in the language (the catalogue's, else as the registry writes
+    it), with its district's name where two districts of ``facilities`` have a block of
+    that name ("Jagdalpur"; "Pharasgaon (Kondagaon)" were Pharasgaon also another's)."""
+    keys = sorted(set(blocks_of(facilities).dropna()), key=_block_order)
+    district_names = {int(k): v for k, v in words.district_names(districts).items()}
+    districts_of_name: dict[str, set[str]] = {}
+    for key in keys:
+        districts_of_name.setdefault(block_name(key), set()).add(key.partition(":")[0])
+    names = {}
+    for key in keys:
+        name, code = block_name(key), key.partition(":")[0]
+        shown = words.label("block", name)
+        if len(districts_of_name[name]) > 1:
+            shown = f"{shown} ({district_names.get(int(code), code)})"
+        names[key] = shown
+    return names
+
+
+def _block_order(key: str) -> tuple[int, str]:
+    code, _, name = key.partition(":")
+    return (int(code) if _CODE.fullmatch(code) else 0, name.casefold())
+
+
+LEVELS = ("division", "district", "block", "facility")
+"""The hierarchy below the state, in order: what a scope is made of one level down."""
+
+
+def level_below(filters: Filters, districts: pd.DataFrame) -> str:
+    """The units one level below the scope in force: the state's divisions, a division's
+    districts, a district's blocks, a block's facilities (or the facilities chosen).
+
+    ``districts`` are those the user may see; a collector's several districts are
+    districts, as a division's are."""
+    if filters.in_facilities:
+        return "facility"
+    in_view = districts
+    if filters.in_districts:
+        in_view = districts[districts["lgd_code"].isin(filters.in_districts)]
+    if len(in_view) == 1:
+        return "block"
+    if "division" in in_view and in_view["division"].nunique() > 1:
+        return "division"
+    return "district"
 
 
 def only_a_part(divisions: Sequence[str], districts: pd.DataFrame) -> list[str]:
@@ -343,6 +464,7 @@ def sidebar_filters(
         state[_KEYS["districts"]] = list(
             pending.get("districts", state.get(_KEYS["districts"], []))
         )
+        state[_KEYS["blocks"]] = list(pending.get("blocks", state.get(_KEYS["blocks"], [])))
         state[_KEYS["facilities"]] = list(pending.get("facilities", []))
         _forget_widgets()
     if _KEYS["preset"] not in state:
@@ -365,6 +487,7 @@ def sidebar_filters(
         state[_KEYS["range"]] = (initial.start, initial.end)
         state[_KEYS["divisions"]] = list(initial.divisions)
         state[_KEYS["districts"]] = list(initial.districts)
+        state[_KEYS["blocks"]] = list(initial.blocks)
         state[_KEYS["types"]] = list(initial.facility_types)
         state[_KEYS["facilities"]] = list(initial.facilities)
     _bind_widgets(w.lang)
@@ -431,6 +554,25 @@ def sidebar_filters(
         key=key("districts"),
         placeholder=w("filters.all_districts"),
     )
+    in_districts = facilities[
+        facilities["district_lgd"].isin(chosen_districts or list(district_names))
+    ]
+    block_of = blocks_of(in_districts)
+    block_labels = block_names(in_districts, districts, w)
+    # a block of a district no longer chosen is dropped before the widget is drawn
+    state[key("blocks")] = [b for b in state.get(key("blocks"), []) if b in block_labels]
+    chosen_blocks: list[str] = []
+    if block_labels:  # the registry names the facilities' blocks
+        chosen_blocks = bar.multiselect(
+            w("filters.block"),
+            list(block_labels),
+            format_func=lambda block: (
+                f"{block_labels[block]} · {district_names.get(int(block.partition(':')[0]), '')}"
+            ),
+            key=key("blocks"),
+            placeholder=w("filters.all_blocks"),
+        )
+    in_blocks = [str(f) for f, b in block_of.items() if b in set(chosen_blocks)]
     types = bar.multiselect(
         w("filters.facility_type"),
         sorted(set(facilities["facility_type"])),
@@ -440,8 +582,13 @@ def sidebar_filters(
     )
     in_scope = facilities
     if chosen_districts or chosen_divisions:
-        codes = chosen_districts or list(district_names)
-        in_scope = in_scope[in_scope["district_lgd"].isin(codes)]
+        in_scope = in_districts
+    if chosen_blocks:
+        in_scope = in_scope[in_scope["facility_id"].astype(str).isin(in_blocks)]
+        # a facility of a block no longer chosen is dropped before the widget is drawn
+        state[key("facilities")] = [
+            f for f in state.get(key("facilities"), []) if f in set(in_blocks)
+        ]
     if types:
         in_scope = in_scope[in_scope["facility_type"].isin(types)]
     names = w.facility_names(facilities).to_dict()
@@ -463,6 +610,8 @@ def sidebar_filters(
         tuple(chosen_facilities),
         divisions=tuple(chosen_divisions),
         division_districts=tuple(district_names) if chosen_divisions else (),
+        blocks=tuple(chosen_blocks),
+        block_facilities=tuple(in_blocks),
     )
     state[_KEYS["preset"]] = preset
     if fy is not None:
@@ -471,6 +620,7 @@ def sidebar_filters(
         state[_KEYS["range"]] = (start, end)
     state[_KEYS["divisions"]] = list(filters.divisions)
     state[_KEYS["districts"]] = list(filters.districts)
+    state[_KEYS["blocks"]] = list(filters.blocks)
     state[_KEYS["types"]] = list(filters.facility_types)
     state[_KEYS["facilities"]] = list(filters.facilities)
     _write_query_params(filters)
@@ -493,7 +643,8 @@ def scope_name(
     facilities: pd.DataFrame,
     words: Words | None = None,
 ) -> str:
-    """Where the figures are from, in words: facilities, else districts, else the division.
+    """Where the figures are from, in words: facilities, else blocks ("Jagdalpur block"),
+    else districts, else divisions, else all the user may see (the division or the state).
 
     Under a user's ceiling (a district collector) "all districts" is not the division:
     the districts the user may see are named instead (``districts`` holds only those).
@@ -502,6 +653,11 @@ def scope_name(
     if filters.facilities:
         names = w.facility_names(facilities)
         return ", ".join(str(names.get(f, f)) for f in filters.facilities)
+    if filters.blocks:
+        labels = block_names(facilities, districts, w)
+        return ", ".join(
+            w("common.block_of", name=labels.get(b, block_name(b))) for b in filters.blocks
+        )
     if filters.divisions and not filters.districts:
         return w.division_names(districts[districts["division"].isin(filters.divisions)])
     return districts_name(filters.districts, districts, w)
@@ -557,6 +713,6 @@ def facilities_in_scope(filters: Filters, facilities: pd.DataFrame) -> pd.DataFr
         rows = rows[rows["district_lgd"].isin(filters.in_districts)]
     if filters.facility_types:
         rows = rows[rows["facility_type"].isin(filters.facility_types)]
-    if filters.facilities:
-        rows = rows[rows["facility_id"].isin(filters.facilities)]
+    if filters.in_facilities:
+        rows = rows[rows["facility_id"].isin(filters.in_facilities)]
     return rows

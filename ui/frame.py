@@ -19,6 +19,8 @@ from metrics.adoption import has_registrations
 from ui import data
 from ui.filters import (
     Filters,
+    block_names,
+    blocks_of,
     districts_name,
     facilities_in_scope,
     period_name,
@@ -71,6 +73,26 @@ class PageContext:
     @cached_property
     def facility_names(self) -> dict[str, str]:
         return dict(self.w.facility_names(self.facilities))
+
+    @cached_property
+    def division_of_district(self) -> dict[int, str]:
+        """LGD code → its division's name in the language ("Bastar division")."""
+        districts = self.districts
+        return {
+            int(code): self.w.division_names(districts[districts["lgd_code"] == code])
+            for code in districts["lgd_code"]
+        }
+
+    @cached_property
+    def block_of_facility(self) -> dict[str, str | None]:
+        """HFR ID → the key of its block (``ui.filters.block_key``), None for none recorded."""
+        return dict(blocks_of(self.facilities))
+
+    @cached_property
+    def block_names(self) -> dict[str, str]:
+        """Block key → its name in the language (with its district's where two districts
+        have a block of one name)."""
+        return block_names(self.facilities, self.districts, self.w)
 
     def stop_unless_registrations(self, counts: pd.DataFrame, where=None) -> None:  # type: ignore[no-untyped-def]
         """Say "no registrations in <scope>" and end the page when ``counts`` holds none.

@@ -17,6 +17,7 @@ from metrics.trend import Projection, projection
 from ui import charts, data
 from ui.charts import field
 from ui.exports import show_chart, table_downloads
+from ui.filters import level_below
 from ui.frame import open_page
 
 TREND_MONTHS = 6
@@ -95,7 +96,7 @@ in_scope = page.in_scope
 shown_districts = districts
 if filters.in_districts:
     shown_districts = shown_districts[shown_districts["lgd_code"].isin(filters.in_districts)]
-if filters.facilities or filters.facility_types:
+if filters.in_facilities or filters.facility_types:
     shown_districts = shown_districts[shown_districts["lgd_code"].isin(in_scope["district_lgd"])]
 district_names, facility_names = page.district_names, page.facility_names
 
@@ -229,6 +230,31 @@ show_league(
     what="district-league-table",
     title=w("comparison.district_league_title"),
 )
+
+if level_below(filters, districts) == "block":  # one district: its blocks, a level down
+    block_of = {  # a facility without a block recorded is under "" ("not recorded")
+        fid: page.block_of_facility.get(fid) or "" for fid in in_scope["facility_id"]
+    }
+    st.subheader(w("comparison.blocks"))
+    st.caption(w("comparison.districts_caption", previous=previous_text, bands=bands_note))
+    block_league = with_interval_text(
+        league(
+            pd.DataFrame({"block": sorted(set(block_of.values()))}),
+            "block",
+            rolled_up(by_facility, "facility_id", block_of, "block"),
+            rolled_up(before_facility, "facility_id", block_of, "block"),
+        )
+    )
+    show_league(
+        block_league,
+        {
+            w("common.block"): block_league["block"].map(
+                lambda b: page.block_names.get(b, b) if b else w("comparison.block_not_recorded")
+            )
+        },
+        what="block-league-table",
+        title=w("comparison.block_league_title"),
+    )
 
 st.subheader(w("comparison.facilities"))
 st.caption(w("comparison.facilities_caption", previous=previous_text, bands=bands_note))

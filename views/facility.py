@@ -27,7 +27,7 @@ page = open_page("facility", caption=False)
 w, filters, facilities = page.w, page.filters, page.facilities
 _, as_of = data.data_span()
 
-candidates = page.in_scope if filters.in_districts else facilities
+candidates = page.in_scope if filters.in_districts or filters.blocks else facilities
 candidates = profile_order(candidates)
 if candidates.empty:
     st.info(w("facility.none_in_districts"))

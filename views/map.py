@@ -126,7 +126,7 @@ facility_figures = now_and_before(
 district_names, facility_names = page.district_names, page.facility_names
 shown_facilities = page.in_scope.merge(facility_figures, on="facility_id", how="left")
 shown_facilities["name"] = shown_facilities["facility_id"].map(facility_names)
-if filters.facilities:
+if filters.in_facilities:
     scope_codes = sorted({int(code) for code in shown_facilities["district_lgd"]})
 elif filters.in_districts:
     scope_codes = sorted(filters.in_districts)
@@ -224,7 +224,7 @@ def _figure_columns(rows: pd.DataFrame, in_scope: pd.Series) -> dict[str, list[s
 
 # With facilities or facility types chosen, a district's figures are those facilities'
 # only: every label of a district says so, never passing them off as the district's.
-if filters.facilities:
+if filters.in_facilities:
     district_counts = w("map.only_chosen_facilities")
 elif filters.facility_types:
     district_counts = w(
@@ -537,6 +537,8 @@ with side:
         st.caption(w("map.change_note", minimum=w.count(CHANGE_MIN_REGISTRATIONS)))
     if filters.facilities:
         in_force = ", ".join(str(facility_names.get(f, f)) for f in filters.facilities)
+    elif filters.blocks:
+        in_force = page.scope_name
     elif filters.districts:
         in_force = ", ".join(district_names.get(d, str(d)) for d in filters.districts)
     elif filters.divisions:
@@ -544,7 +546,7 @@ with side:
     else:
         in_force = w("map.all_districts")
     st.markdown(f"**{w('map.app_shows')}** {literal(in_force)}")
-    if filters.in_districts or filters.facilities:
+    if filters.in_districts or filters.in_facilities:
         st.button(w("map.show_all"), on_click=_request_all_districts, key="map_show_all")
     st.selectbox(
         w("map.narrow"),

@@ -141,7 +141,7 @@ left, right = st.columns([3, 2])
 # --- adoption over time, a line per district (per facility when facilities are chosen) --------
 # A line is named for exactly what it counts: a chosen facility's line is not its district's.
 grain = "week" if filters.period.days <= 120 else "month"
-by_unit = "facility" if filters.facilities else "district"
+by_unit = "facility" if filters.in_facilities else "district"
 trend = with_adoption_rate(data.counts(filters.period, filters.scope, by=[by_unit], grain=grain))
 district, when = w(f"common.{by_unit}"), w(f"common.{grain}")
 if filters.facility_types and by_unit == "district":  # the district's facilities of a type

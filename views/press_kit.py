@@ -46,7 +46,7 @@ chosen = left.multiselect(
     key="press_districts",
 )
 left.caption(w("press_kit.period_from_filters", period=w.period(filters.start, filters.end)))
-if filters.facilities or filters.facility_types:
+if filters.in_facilities or filters.facility_types:
     left.caption(w("press_kit.facility_filter_note"))
 
 figure = data.press_figure(name, filters.period, chosen, lang)

@@ -51,7 +51,7 @@ if by_division:
 else:
     groups = sorted(int(code) for code in in_view["lgd_code"])
     group_names = {code: page.district_names.get(code, str(code)) for code in groups}
-listed = groups if not filters.facilities else sorted(facilities[group_by].dropna().unique())
+listed = groups if not filters.in_facilities else sorted(facilities[group_by].dropna().unique())
 
 
 def _named(keys: pd.Series) -> pd.Series:

@@ -12,6 +12,7 @@ from metrics.scorecard import BANDS, overall_row, scorecard
 from ui import data
 from ui.charts import field
 from ui.exports import show_chart, show_table
+from ui.filters import level_below
 from ui.frame import open_page
 
 BAND_COLOURS = {
@@ -33,19 +34,12 @@ target_percent = st.columns([1, 3])[0].number_input(
 )
 target = target_percent / 100
 
-# One level below the scope: the state's divisions, a division's districts, a district's
-# blocks, or the facilities chosen.
+# One level below the scope (ui.filters.level_below): the state's divisions, a division's
+# districts, a district's blocks, a block's facilities or the facilities chosen.
+level = level_below(filters, page.districts)
 in_view = page.districts
 if filters.in_districts:
     in_view = in_view[in_view["lgd_code"].isin(filters.in_districts)]
-if filters.facilities:
-    level = "facility"
-elif len(in_view) == 1:
-    level = "block"
-elif in_view["division"].nunique() > 1:
-    level = "division"
-else:
-    level = "district"
 
 if level in ("division", "district"):
     now, before = now_by_district, data.counts(filters.previous, filters.scope, by=["district"])
@@ -68,15 +62,16 @@ else:
     in_scope = page.in_scope
     if level == "block":
         key = "block"
-        block_of = {
-            str(fid): str(block) if pd.notna(block) and str(block).strip() else ""
-            for fid, block in zip(in_scope["facility_id"], in_scope["block"], strict=True)
+        block_of = {  # a facility without a block recorded is under "" ("not recorded")
+            fid: page.block_of_facility.get(fid) or "" for fid in in_scope["facility_id"]
         }
         units = pd.DataFrame({key: sorted(set(block_of.values()))})
         now = rolled_up(now, "facility_id", block_of, key)
         before = rolled_up(before, "facility_id", block_of, key)
         names = {
-            block: w.label("block", block) if block else w("scorecard.block_not_recorded")
+            block: page.block_names.get(block, block)
+            if block
+            else w("scorecard.block_not_recorded")
             for block in units[key]
         }
     else:

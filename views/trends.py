@@ -60,7 +60,7 @@ page.stop_unless_registrations(total)
 
 default_grain = "day" if filters.period.days <= 14 else "week"
 default_grain = "month" if filters.period.days > 120 else default_grain
-narrowed = bool(filters.in_districts or filters.facilities or filters.facility_types)
+narrowed = bool(filters.in_districts or filters.in_facilities or filters.facility_types)
 by_names = {
     # not narrowed: the division, or a collector's own districts, by name
     "total": w("trends.by.selection")
@@ -132,7 +132,7 @@ def _named(frame: pd.DataFrame) -> pd.DataFrame:
     else:
         keys = frame[KEY_COLUMNS[by]]
         names = {
-            "division": _division_of_district(),
+            "division": page.division_of_district,
             "district": page.district_names,
             "block": _block_of_facility(),
             "facility": page.facility_names,
@@ -144,36 +144,12 @@ def _named(frame: pd.DataFrame) -> pd.DataFrame:
     return _dated(frame)
 
 
-def _division_of_district() -> dict[int, str]:
-    """LGD code → its division's name ("Bastar division")."""
-    districts = page.districts
-    return {
-        int(code): w.division_names(districts[districts["lgd_code"] == code])
-        for code in districts["lgd_code"]
-    }
-
-
 def _block_of_facility() -> dict[str, str]:
-    """HFR ID → its block's name in the language (the catalogue's Hindi names of blocks,
-    else as the registry writes it); a block named in two districts carries its
-    district's name, a facility without a block is under "block not recorded"."""
-    registry = page.facilities
-    blocks = [None if pd.isna(b) or not str(b).strip() else str(b) for b in registry["block"]]
-    shared = {
-        block for block, rows in registry.groupby("block") if rows["district_lgd"].nunique() > 1
-    }
-    names = page.district_names
+    """HFR ID → its block's name in the language; a facility without a block is under
+    "block not recorded"."""
     return {
-        str(fid): (
-            w("trends.block_not_recorded")
-            if block is None
-            else f"{w.label('block', block)} ({names.get(int(code), code)})"
-            if block in shared
-            else w.label("block", block)
-        )
-        for fid, block, code in zip(
-            registry["facility_id"], blocks, registry["district_lgd"], strict=True
-        )
+        fid: page.block_names.get(block, block) if block else w("trends.block_not_recorded")
+        for fid, block in page.block_of_facility.items()
     }
 
 

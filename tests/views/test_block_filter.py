@@ -185,3 +185,30 @@ def test_a_districts_scorecard_and_comparison_rank_its_blocks(worked_store: str)
     assert rows[EN("scorecard.level.facility")].tolist()[0] == EN(
         "scorecard.all_of", area="Jagdalpur block"
     )
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+@pytest.mark.parametrize("w", [EN, HI], ids=["en", "hi"])
+def test_a_blocks_files_are_named_for_the_block(
+    worked_store: str, monkeypatch: pytest.MonkeyPatch, w: Words
+) -> None:
+    import io
+
+    import openpyxl
+
+    import ui.exports
+
+    made: list = []
+    monkeypatch.setattr(
+        ui.exports, "recorded_export", lambda make, name: made.append((name, make)) or make
+    )
+    at = open_page("views/scorecard.py", {**JAGDALPUR, "lang": w.lang})
+    assert not at.exception, at.exception
+    names = [name for name, _ in made]
+    assert names and all("_jagdalpur-block_" in name for name in names), names  # English slug
+    xlsx = next(make for name, make in made if name.endswith(".xlsx"))()
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    scope = w("common.block_of", name=w.label("block", "Jagdalpur"))
+    assert cells[1].startswith(f"{scope} · "), cells[:3]  # the subtitle, in the language
+    assert not any("Bastar division" in c or "बस्तर संभाग" in c for c in cells), cells

@@ -189,7 +189,8 @@ def show_league(table: pd.DataFrame, names: dict[str, pd.Series], *, what: str, 
 
 # --- league tables ------------------------------------------------------------------------------
 bands_note = w("comparison.band_note")
-if shown_districts["division"].nunique() > 1:  # the state: its divisions first, a level up
+below = level_below(filters, districts)  # the units one level below the scope
+if below == "division":  # the state: its divisions first, a level up
     division_of = dict(
         zip(shown_districts["lgd_code"].astype(int), shown_districts["division"], strict=True)
     )
@@ -231,13 +232,12 @@ show_league(
     title=w("comparison.district_league_title"),
 )
 
-if level_below(filters, districts) == "block":  # one district: its blocks, a level down
-    block_of = {  # a facility without a block recorded is under "" ("not recorded")
-        fid: page.block_of_facility.get(fid) or "" for fid in in_scope["facility_id"]
-    }
-    st.subheader(w("comparison.blocks"))
-    st.caption(w("comparison.districts_caption", previous=previous_text, bands=bands_note))
-    block_league = with_interval_text(
+
+def blocks_league(rows: pd.DataFrame) -> pd.DataFrame:
+    """The league of the blocks of the facilities ``rows``, with a ``block`` name column (a
+    facility without a block recorded is under "block not recorded")."""
+    block_of = {fid: page.block_of_facility.get(fid) or "" for fid in rows["facility_id"]}
+    table = with_interval_text(
         league(
             pd.DataFrame({"block": sorted(set(block_of.values()))}),
             "block",
@@ -245,13 +245,22 @@ if level_below(filters, districts) == "block":  # one district: its blocks, a le
             rolled_up(before_facility, "facility_id", block_of, "block"),
         )
     )
+    table["name"] = table["block"].map(
+        lambda b: page.block_names.get(b, b) if b else w("comparison.block_not_recorded")
+    )
+    table["district"] = [  # the district of a block, from its key; "" for not recorded
+        district_names.get(int(b.partition(":")[0]), "") if b else "" for b in table["block"]
+    ]
+    return table
+
+
+if below == "block":  # one district: its blocks, a level down
+    st.subheader(w("comparison.blocks"))
+    st.caption(w("comparison.districts_caption", previous=previous_text, bands=bands_note))
+    block_league = blocks_league(in_scope)
     show_league(
         block_league,
-        {
-            w("common.block"): block_league["block"].map(
-                lambda b: page.block_names.get(b, b) if b else w("comparison.block_not_recorded")
-            )
-        },
+        {w("common.block"): block_league["name"]},
         what="block-league-table",
         title=w("comparison.block_league_title"),
     )
@@ -390,15 +399,50 @@ show_chart(
     key="comparison_ranked",
 )
 
-# --- funnel plot of facilities ------------------------------------------------------------------
-funnel_title = w("comparison.funnel_title")
+# --- funnel plot, of the units one level below the scope (or any level down to facilities) ----
+FUNNEL_UNITS = ("division", "district", "block", "facility")
+unit_choices = list(FUNNEL_UNITS[FUNNEL_UNITS.index(below) :])
+if st.session_state.get("comparison_funnel_unit") not in unit_choices:
+    st.session_state["comparison_funnel_unit"] = unit_choices[0]
+funnel_unit = (
+    st.segmented_control(
+        w("comparison.funnel_points"),
+        unit_choices,
+        format_func=lambda unit: w(f"comparison.funnel_unit.{unit}"),
+        key="comparison_funnel_unit",
+    )
+    if len(unit_choices) > 1
+    else unit_choices[0]
+) or unit_choices[0]
+funnel_title = w(f"comparison.funnel_title.{funnel_unit}")
+funnel_caption = w(
+    f"comparison.funnel_caption.{funnel_unit}",
+    area=page.everything_name,
+    rate=w.percent(overall_rate),
+)
 st.subheader(funnel_title)
 st.caption(
-    w.markdown("comparison.funnel_caption", area=page.everything_name, rate=w.percent(overall_rate))
+    w.markdown(
+        f"comparison.funnel_caption.{funnel_unit}",
+        area=page.everything_name,
+        rate=w.percent(overall_rate),
+    )
 )
-funnel = facility_league[facility_league["opd_registrations"] > 0]
+unit_league = {  # each with a "name" column; the facility's type and district, a block's district
+    "division": lambda: division_league.assign(name=division_league["division"].map(division_name)),
+    "district": lambda: district_league.assign(name=district_league["district"]),
+    "block": lambda: blocks_league(in_scope),
+    "facility": lambda: facility_league.assign(name=facility_league["facility"]),
+}[funnel_unit]()
+funnel = unit_league[unit_league["opd_registrations"] > 0]
+unit_title = w(f"common.{funnel_unit}") if funnel_unit != "division" else w("filters.division")
+described_by = [(unit_title, "name")]
+if funnel_unit == "facility":
+    described_by += [(kind, "type"), (district, "district")]
+elif funnel_unit == "block":
+    described_by += [(district, "district")]
 if overall_rate is None or funnel.empty:
-    st.info(w("comparison.funnel_none"))
+    st.info(w(f"comparison.funnel_none.{funnel_unit}"))
 else:
     verdicts = funnel_outliers(
         funnel["abha_linked"], funnel["opd_registrations"], overall_rate, level=VERDICT_LEVEL
@@ -408,9 +452,7 @@ else:
     limits_here = funnel_limits(overall_rate, funnel["opd_registrations"], (VERDICT_LEVEL,))
     points_drawn = pd.DataFrame(
         {
-            facility: funnel["facility"].to_numpy(),
-            kind: funnel["type"].to_numpy(),
-            district: funnel["district"].to_numpy(),
+            **{title: funnel[column].to_numpy() for title, column in described_by},
             opd: funnel["opd_registrations"].to_numpy(),
             linked: funnel["abha_linked"].to_numpy(),
             adoption: funnel["abha_share"].to_numpy(),
@@ -504,9 +546,7 @@ else:
                 ),
             ),
             tooltip=_tooltip(
-                (facility, "nominal", None),
-                (kind, "nominal", None),
-                (district, "nominal", None),
+                *((title, "nominal", None) for title, _ in described_by),
                 (opd, "quantitative", ","),
                 (linked, "quantitative", ","),
                 (adoption, "quantitative", ".1%"),
@@ -519,12 +559,9 @@ else:
     show_chart(
         alt.layer(limit_lines, centre, dots).properties(height=420),
         points_drawn,
-        what="facility-funnel-plot",
+        what=f"{funnel_unit}-funnel-plot",
         title=funnel_title,
-        notes=[
-            *definitions,
-            w("comparison.funnel_caption", area=page.everything_name, rate=w.percent(overall_rate)),
-        ],
+        notes=[*definitions, funnel_caption],
         key="comparison_funnel",
     )
     tally = verdicts.value_counts()
@@ -535,6 +572,7 @@ else:
             below=w.count(tally.get("below", 0)),
             within=w.count(tally.get("within", 0)),
             total=w.count(len(funnel)),
+            units=w(f"comparison.funnel_units.{funnel_unit}"),
         )
     )
 

@@ -212,3 +212,55 @@ def test_a_blocks_files_are_named_for_the_block(
     scope = w("common.block_of", name=w.label("block", "Jagdalpur"))
     assert cells[1].startswith(f"{scope} · "), cells[:3]  # the subtitle, in the language
     assert not any("Bastar division" in c or "बस्तर संभाग" in c for c in cells), cells
+
+
+def _funnel_points(at, w: Words = EN) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    verdict = w("comparison.verdict_title")
+    frames = [
+        convert_arrow_bytes_to_pandas_df(d.data.data)
+        for e in at.main
+        if getattr(e, "type", None) == "vega_lite_chart"
+        for d in e.proto.datasets
+    ]
+    return next(frame for frame in frames if verdict in frame.columns)
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_funnel_of_a_district_is_of_its_blocks_and_goes_down_to_facilities(
+    worked_store: str,
+) -> None:
+    at = open_page("views/comparison.py", {**JANUARY, "district": "414"})
+    assert not at.exception, at.exception
+    units = at.segmented_control(key="comparison_funnel_unit")
+    assert units.options == [
+        EN("comparison.funnel_unit.block"),
+        EN("comparison.funnel_unit.facility"),
+    ]
+    points = _funnel_points(at)
+    assert points[EN("common.block")].tolist() == ["Jagdalpur"]
+    assert points[EN("common.district")].tolist() == ["Bastar"]
+    assert points[EN("figure.opd_registrations")].tolist() == [
+        WORKED_JANUARY["F1"]["opd_registrations"]
+    ]
+    assert EN("comparison.funnel_title.block") in [s.value for s in at.subheader]
+    units.set_value("facility").run()
+    assert not at.exception, at.exception
+    assert _funnel_points(at)[EN("common.facility")].tolist() == ["District Hospital Test"]
+    assert EN("comparison.funnel_title.facility") in [s.value for s in at.subheader]
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_funnel_of_the_state_is_of_its_divisions(two_division_store: str) -> None:
+    at = open_page("views/comparison.py", {**JANUARY, "lang": "hi"})
+    assert not at.exception, at.exception
+    points = _funnel_points(at, HI)
+    drawn = dict(
+        zip(points[HI("filters.division")], points[HI("figure.opd_registrations")], strict=True)
+    )
+    assert drawn == {
+        "बस्तर संभाग": WORKED_JANUARY["F1"]["opd_registrations"],
+        "रायपुर संभाग": WORKED_JANUARY["F2"]["opd_registrations"],
+    }
+    assert len(at.segmented_control(key="comparison_funnel_unit").options) == 4

@@ -89,17 +89,23 @@ def _forget_widgets() -> None:
 
 def narrow_to(
     *,
+    divisions: list[str] | None = None,
     districts: list[int] | None = None,
     blocks: list[str] | None = None,
     facilities: list[str] | None = None,
 ) -> None:
-    """Narrow the whole app to these districts, blocks or facilities (from a page, e.g. a
-    map click). New districts clear the division and the blocks chosen before.
+    """Narrow the whole app to these divisions, districts, blocks or facilities (from a
+    page, e.g. a map click). New divisions clear the districts, new districts the division,
+    and either the blocks chosen before.
 
     Applied at the top of the next run, before the sidebar's widgets are drawn, as
     Streamlit requires; this run stops here.
     """
     request: dict[str, list] = {}
+    if divisions is not None:  # a division, or all of them: no district chosen any more
+        request["divisions"] = divisions
+        request["districts"] = []
+        request["blocks"] = []
     if districts is not None:  # districts, or all of them: no division chosen any more
         request["districts"] = districts
         request["divisions"] = []
@@ -418,6 +424,18 @@ def block_names(facilities: pd.DataFrame, districts: pd.DataFrame, words: Words)
 def _block_order(key: str) -> tuple[int, str]:
     code, _, name = key.partition(":")
     return (int(code) if _CODE.fullmatch(code) else 0, name.casefold())
+
+
+def district_click(code: int, filters: Filters, districts: pd.DataFrame) -> dict[str, list]:
+    """What a click on district ``code`` of the map narrows the app to (``narrow_to``'s
+    arguments): on the state's map, nothing chosen and several divisions in view, the
+    district's division, a level down; else the district itself."""
+    chosen = filters.divisions or filters.in_districts or filters.in_facilities
+    if not chosen and "division" in districts and districts["division"].nunique() > 1:
+        division = districts.loc[districts["lgd_code"] == int(code), "division"]
+        if not division.empty and pd.notna(division.iloc[0]):
+            return {"divisions": [str(division.iloc[0])]}
+    return {"districts": [int(code)]}
 
 
 LEVELS = ("division", "district", "block", "facility")

@@ -17,7 +17,7 @@ from metrics.trend import Projection, projection
 from ui import charts, data
 from ui.charts import field
 from ui.exports import show_chart, table_downloads
-from ui.filters import level_below
+from ui.filters import LEVELS, level_below
 from ui.frame import open_page
 
 TREND_MONTHS = 6
@@ -400,8 +400,7 @@ show_chart(
 )
 
 # --- funnel plot, of the units one level below the scope (or any level down to facilities) ----
-FUNNEL_UNITS = ("division", "district", "block", "facility")
-unit_choices = list(FUNNEL_UNITS[FUNNEL_UNITS.index(below) :])
+unit_choices = list(LEVELS[LEVELS.index(below) :])
 if st.session_state.get("comparison_funnel_unit") not in unit_choices:
     st.session_state["comparison_funnel_unit"] = unit_choices[0]
 funnel_unit = (

@@ -17,7 +17,7 @@ from metrics.change import CHANGE_MIN_REGISTRATIONS, now_and_before
 from press.maps import choropleth
 from ui import data, light_map, progress
 from ui.exports import chart_downloads, localised, table_downloads
-from ui.filters import narrow_to
+from ui.filters import district_click, narrow_to
 from ui.frame import open_page
 
 MAP_KEY, NARROW_KEY, REQUEST_KEY, METRIC_KEY = (
@@ -55,13 +55,18 @@ TOOLTIP = {
 }
 
 
+def _district_request(code: int) -> dict[str, list]:
+    """A click on a district: its division on the state's map, else the district."""
+    return district_click(code, st.session_state["filters"], data.districts())
+
+
 def _request_from_map(key: str) -> None:
     objects = st.session_state[key]["selection"]["objects"]
     st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
     for feature in objects.get(DISTRICT_LAYER, []):
         code = feature.get("properties", feature).get("lgd_code")
         if code is not None:
-            st.session_state[REQUEST_KEY] = {"districts": [int(code)]}
+            st.session_state[REQUEST_KEY] = _district_request(int(code))
     for point in objects.get(FACILITY_LAYER, []):
         if point.get("facility_id"):
             st.session_state[REQUEST_KEY] = {"facilities": [point["facility_id"]]}
@@ -69,6 +74,8 @@ def _request_from_map(key: str) -> None:
 
 def _request_from_light_map(key: str) -> None:
     request = light_map.clicked(st.session_state[key])
+    if request is not None and len(request.get("districts", [])) == 1:
+        request = _district_request(request["districts"][0])
     if request is not None:
         st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
         st.session_state[REQUEST_KEY] = request
@@ -132,6 +139,8 @@ elif filters.in_districts:
     scope_codes = sorted(filters.in_districts)
 else:
     scope_codes = sorted(district_names)
+if scope_codes and "divisions" in district_click(scope_codes[0], filters, page.districts):
+    st.caption(w("map.drill_hint"))  # the state's map: a click opens a division
 
 # --- the metric and its scale -----------------------------------------------------------------
 metric = st.radio(

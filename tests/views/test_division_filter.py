@@ -7,6 +7,8 @@ Hospital Test, F1) and Sukma (649); Raipur division = Dantewada (416, CHC Test, 
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from conftest import F1, F2, WORKED_JANUARY
 from test_languages import visible_text
@@ -17,6 +19,7 @@ from ui.pages import PAGES
 
 EN, HI = Words("en"), Words("hi")
 RAIPUR_ONLY = {**JANUARY, "division": "Raipur"}
+JANUARY_DAYS = (date(2025, 1, 1), date(2025, 1, 31))
 
 
 def _division_box(at):  # type: ignore[no-untyped-def]
@@ -160,3 +163,30 @@ def test_the_map_of_one_division_draws_no_division_border(worked_store: str) -> 
     assert not at.exception, at.exception
     assert _division_borders(at) == []
     assert EN("map.legend.division") not in visible_text(at)
+
+
+def test_a_click_on_the_states_map_opens_the_division_then_the_district() -> None:
+    import pandas as pd
+
+    from ui.filters import Filters, district_click
+
+    state = pd.DataFrame({"lgd_code": [414, 416, 649], "division": ["Bastar", "Raipur", "Bastar"]})
+    everything = Filters("last_90_days", JANUARY_DAYS[0], JANUARY_DAYS[1])
+    assert district_click(416, everything, state) == {"divisions": ["Raipur"]}
+    raipur = Filters(
+        "last_90_days", *JANUARY_DAYS, divisions=("Raipur",), division_districts=(416,)
+    )
+    assert district_click(416, raipur, state) == {"districts": [416]}
+    one_district = Filters("last_90_days", *JANUARY_DAYS, districts=(414,))
+    assert district_click(649, one_district, state) == {"districts": [649]}
+    one_division = state.assign(division="Bastar")  # a registry of one division: the district
+    assert district_click(416, everything, one_division) == {"districts": [416]}
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_states_map_says_a_click_opens_a_division(two_division_store: str) -> None:
+    at = open_page("views/map.py", JANUARY)
+    assert not at.exception, at.exception
+    assert EN("map.drill_hint") in [c.value for c in at.caption]
+    at = open_page("views/map.py", RAIPUR_ONLY)
+    assert EN("map.drill_hint") not in [c.value for c in at.caption]

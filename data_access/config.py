@@ -173,6 +173,10 @@ class Settings:
     download_lifetime_seconds: float = 60.0
     """A file made for a download can be fetched at its ``/media/`` address, by anyone who
     has the address, for at most this long after it was made (``ui.downloads``)."""
+    adoption_target_percent: float = 60.0
+    """The ABHA adoption target, in per cent of OPD registrations: the scorecard's bands,
+    the comparison's projection and the trends' target line start from it (a page may
+    try another; its files say which)."""
     small_number_threshold: int = 5
     """In exports broken down by gender or age at facility level, counts below this are
     shown as "<5" so that no one can be singled out."""
@@ -253,6 +257,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
         "small_number_threshold",
         "statement_timeout_seconds",
         "download_lifetime_seconds",
+        "adoption_target_percent",
         "incentive",
     ),
     "access": ("require_login", "roles_file", "contact", "audit_log"),
@@ -391,6 +396,12 @@ def load_settings(
             "[dashboard] download_lifetime_seconds must be a number of seconds ≥ 1, "
             f"not {lifetime!r}"
         )
+    target = dashboard.get("adoption_target_percent", 60)
+    if isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target <= 100:
+        raise ConfigurationError(
+            "[dashboard] adoption_target_percent must be a number of per cent above 0 and "
+            f"at most 100, not {target!r}"
+        )
     access = _section(secrets, "access")
     require_login = access.get("require_login")
     if require_login is not None and not isinstance(require_login, bool):
@@ -414,6 +425,7 @@ def load_settings(
         small_number_threshold=threshold,
         statement_timeout_seconds=float(timeout),
         download_lifetime_seconds=float(lifetime),
+        adoption_target_percent=float(target),
         roles_file=roles_file,
         require_login=require_login,
         access_contact=str(access.get("contact", "the dashboard administrator")),

@@ -14,6 +14,7 @@ from functools import cached_property
 import pandas as pd
 import streamlit as st
 
+from data_access.config import load_settings
 from i18n import Words
 from metrics.adoption import has_registrations
 from ui import data
@@ -93,6 +94,14 @@ class PageContext:
         """Block key → its name in the language (with its district's where two districts
         have a block of one name)."""
         return block_names(self.facilities, self.districts, self.w)
+
+    def target_input(self, where, label: str, *, key: str, disabled: bool = False) -> float:  # type: ignore[no-untyped-def]
+        """The adoption target, in per cent, from a number box drawn in ``where``: it starts
+        at ``[dashboard] adoption_target_percent`` and may be changed for this page."""
+        start = load_settings().adoption_target_percent
+        if float(start).is_integer():  # whole per cent: the box counts in whole numbers
+            return where.number_input(label, 0, 100, int(start), 5, key=key, disabled=disabled)
+        return where.number_input(label, 0.0, 100.0, float(start), 5.0, key=key, disabled=disabled)
 
     def stop_unless_registrations(self, counts: pd.DataFrame, where=None) -> None:  # type: ignore[no-untyped-def]
         """Say "no registrations in <scope>" and end the page when ``counts`` holds none.

@@ -21,7 +21,6 @@ from ui.filters import LEVELS, level_below
 from ui.frame import open_page
 
 TREND_MONTHS = 6
-DEFAULT_TARGET_PERCENT = 60
 FUNNEL_GRID_POINTS = 40
 FUNNEL_LEVELS = (0.95, 0.998)
 VERDICT_LEVEL = 0.998
@@ -577,13 +576,8 @@ else:
 
 # --- projection to a target -----------------------------------------------------------------------
 st.subheader(w("comparison.projection_title"))
-target_percent = st.columns([1, 3])[0].number_input(
-    w("comparison.target_input"),
-    min_value=1,
-    max_value=100,
-    value=DEFAULT_TARGET_PERCENT,
-    step=5,
-    key="comparison_target",
+target_percent = page.target_input(
+    st.columns([1, 3])[0], w("comparison.target_input"), key="comparison_target"
 )
 target = target_percent / 100
 recent = Period(*recent_full_months(filters.end, TREND_MONTHS))

@@ -29,8 +29,8 @@ w, filters = page.w, page.filters
 now_by_district = data.counts(filters.period, filters.scope, by=["district"])
 page.stop_unless_registrations(now_by_district)
 
-target_percent = st.columns([1, 3])[0].number_input(
-    w("scorecard.target"), 0, 100, 60, 5, key="scorecard_target"
+target_percent = page.target_input(
+    st.columns([1, 3])[0], w("scorecard.target"), key="scorecard_target"
 )
 target = target_percent / 100
 

@@ -29,6 +29,7 @@ rows = [
     (w("system.login_required"), w("common.yes") if settings.login_required else w("common.no")),
     (w("system.roles_file"), settings.roles_file or "–"),
     (w("system.audit_log"), settings.audit_target),
+    (w("system.adoption_target"), w.percent(settings.adoption_target_percent / 100)),
 ]
 # Paths and URLs from the settings file: shown as text, st.table renders Markdown.
 st.table(

@@ -96,8 +96,8 @@ by = pick_by.selectbox(
     key="trends_by",
 )
 show_target = pick_target.checkbox(w("trends.show_target"), key="trends_show_target")
-target = pick_value.number_input(
-    w("trends.target"), 0, 100, 60, 5, disabled=not show_target, key="trends_target"
+target = page.target_input(
+    pick_value, w("trends.target"), key="trends_target", disabled=not show_target
 )
 daily = grain == "day"
 x_title = w(f"common.{grain}")

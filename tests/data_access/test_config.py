@@ -56,6 +56,9 @@ def test_store_can_be_configured(tmp_path: Path) -> None:
         ("[dashboard]\nlookback_days = -1", "lookback_days"),
         ("[dashboard]\ndownload_lifetime_seconds = 0", "download_lifetime_seconds"),
         ('[dashboard]\ndownload_lifetime_seconds = "1m"', "download_lifetime_seconds"),
+        ("[dashboard]\nadoption_target_percent = 0", "adoption_target_percent"),
+        ("[dashboard]\nadoption_target_percent = 160", "adoption_target_percent"),
+        ('[dashboard]\nadoption_target_percent = "60%"', "adoption_target_percent"),
         (
             '[connections.registrations]\nurl = "postgresql+psycopg://a@b:notaport/c"',
             "not a database URL",
@@ -76,6 +79,17 @@ def test_download_lifetime_is_a_minute_unless_set(tmp_path: Path) -> None:
     secrets = tmp_path / "secrets.toml"
     secrets.write_text("[dashboard]\ndownload_lifetime_seconds = 20\n")
     assert load_settings(secrets_path=secrets, environ=env).download_lifetime_seconds == 20
+
+
+def test_the_adoption_target_is_60_percent_unless_set(tmp_path: Path) -> None:
+    env = {"EHOSPITAL_DATA_DIR": str(tmp_path)}
+    assert (
+        load_settings(secrets_path=tmp_path / "none.toml", environ=env).adoption_target_percent
+        == 60
+    )
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text("[dashboard]\nadoption_target_percent = 52.5\n")
+    assert load_settings(secrets_path=secrets, environ=env).adoption_target_percent == 52.5
 
 
 def test_a_boundary_file_can_be_named(tmp_path: Path) -> None:

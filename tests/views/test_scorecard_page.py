@@ -66,3 +66,21 @@ def test_in_hindi(worked_store: str) -> None:
     assert card["पूरा बस्तर संभाग"][0] == HI("scorecard.band.not_on_track")
     assert card["बस्तर"][0] == HI("scorecard.band.on_track")
     assert "लक्ष्य" in visible_text(at)
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_target_starts_at_the_setting(worked_store: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``[dashboard] adoption_target_percent = 40`` (the settings file of worked_store):
+    the box starts there and the bands follow it without a touch; the page may try another."""
+    (tmp_path / "none.toml").write_text("[dashboard]\nadoption_target_percent = 40\n")
+    at = open_page(PAGE, JANUARY)
+    assert not at.exception, at.exception
+    assert at.number_input(key="scorecard_target").value == 40
+    on = EN("scorecard.band.on_track")
+    assert _card(at)["Bastar"][0] == on  # 40 % against 40 %
+    at.number_input(key="scorecard_target").set_value(45).run()
+    assert _card(at)["Bastar"][0] != on
+    (tmp_path / "none.toml").write_text("[dashboard]\nadoption_target_percent = 37.5\n")
+    at = open_page(PAGE, JANUARY)
+    assert not at.exception, at.exception
+    assert at.number_input(key="scorecard_target").value == 37.5

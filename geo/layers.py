@@ -186,12 +186,13 @@ def clockwise(geometries: Any) -> Any:
     return shapely.orient_polygons(geometries, exterior_cw=True)
 
 
-def label_positions(boundaries: gpd.GeoDataFrame) -> dict[int, list[float]]:
-    """A point inside each district (not the centroid, which can fall outside) for its label."""
+def label_positions(boundaries: gpd.GeoDataFrame, key: str = "lgd_code") -> dict:
+    """A point inside each shape (not the centroid, which can fall outside) for its label,
+    by ``key``: a district's LGD code (an int), or a division's name (``division_outlines``)."""
     points = boundaries.geometry.representative_point()
     return {
-        int(code): [round(float(x), 5), round(float(y), 5)]
-        for code, x, y in zip(boundaries["lgd_code"], points.x, points.y, strict=True)
+        (int(code) if key == "lgd_code" else str(code)): [round(float(x), 5), round(float(y), 5)]
+        for code, x, y in zip(boundaries[key], points.x, points.y, strict=True)
     }
 
 

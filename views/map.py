@@ -286,11 +286,22 @@ def _light_rows() -> tuple[pd.DataFrame, pd.DataFrame, list[dict[str, object]]]:
         **_figure_columns(located, pd.Series(True, index=located.index)),
     )
     names = [
-        {"name": district_names[code], "longitude": labels[code][0], "latitude": labels[code][1]}
-        for code in scope_codes
-        if code in labels
+        {"name": name, "longitude": place[0], "latitude": place[1]} for name, place in _labels()
     ]
     return districts, facilities, names
+
+
+def _labels() -> list[tuple[str, list[float]]]:
+    """The names printed on the map, each with its point: the districts in scope, or, where
+    they are of several divisions (the state), the divisions: 33 district names at the
+    state's scale would print over each other."""
+    if outlines is not None and scope_divisions > 1:
+        places = layers.label_positions(outlines, key="division")
+        return [
+            (w.division_names(visible[visible["division"] == division]), place)
+            for division, place in places.items()
+        ]
+    return [(district_names[code], labels[code]) for code in scope_codes if code in labels]
 
 
 # --- the figures, as the tables and the files show them ------------------------------------
@@ -365,6 +376,7 @@ outlines = (
     if visible["division"].nunique() > 1
     else None
 )
+scope_divisions = visible[visible["lgd_code"].isin(scope_codes)]["division"].nunique()
 bounds = layers.bounds_of(scope_boundaries if not scope_boundaries.empty else boundaries)
 if bounds is None:
     bounds = layers.points_bounds(located["longitude"], located["latitude"])
@@ -383,11 +395,7 @@ def _district_labels() -> list[pdk.Layer]:
         pdk.Layer(
             "TextLayer",
             id="district-names",
-            data=[
-                {"name": district_names[code], "position": labels[code]}
-                for code in scope_codes
-                if code in labels
-            ],
+            data=[{"name": name, "position": place} for name, place in _labels()],
             get_position="position",
             get_text="name",
             get_size=13,

@@ -190,3 +190,27 @@ def test_the_states_map_says_a_click_opens_a_division(two_division_store: str) -
     assert EN("map.drill_hint") in [c.value for c in at.caption]
     at = open_page("views/map.py", RAIPUR_ONLY)
     assert EN("map.drill_hint") not in [c.value for c in at.caption]
+
+
+def _map_labels(at) -> set[str]:  # type: ignore[no-untyped-def]
+    """The names the light map prints (its text layers)."""
+    import json
+
+    names = set()
+    for element in at.get("vega_lite_chart"):
+        for layer in json.loads(element.proto.spec).get("layer", []):
+            mark = layer.get("mark", {})
+            if isinstance(mark, dict) and mark.get("type") == "text":
+                names |= {v["name"] for v in layer.get("data", {}).get("values", [])}
+    return names
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_states_map_prints_the_divisions_and_a_divisions_map_its_districts(
+    two_division_store: str,
+) -> None:
+    at = open_page("views/map.py", {**JANUARY, "lang": "hi"})
+    assert not at.exception, at.exception
+    assert _map_labels(at) == {"बस्तर संभाग", "रायपुर संभाग"}
+    at = open_page("views/map.py", {**JANUARY, "division": "Bastar"})
+    assert _map_labels(at) == {"Bastar", "Sukma"}

@@ -402,16 +402,7 @@ show_chart(
 unit_choices = list(LEVELS[LEVELS.index(below) :])
 if st.session_state.get("comparison_funnel_unit") not in unit_choices:
     st.session_state["comparison_funnel_unit"] = unit_choices[0]
-funnel_unit = (
-    st.segmented_control(
-        w("comparison.funnel_points"),
-        unit_choices,
-        format_func=lambda unit: w(f"comparison.funnel_unit.{unit}"),
-        key="comparison_funnel_unit",
-    )
-    if len(unit_choices) > 1
-    else unit_choices[0]
-) or unit_choices[0]
+funnel_unit = st.session_state["comparison_funnel_unit"]  # the box below keeps it
 funnel_title = w(f"comparison.funnel_title.{funnel_unit}")
 funnel_caption = w(
     f"comparison.funnel_caption.{funnel_unit}",
@@ -419,6 +410,13 @@ funnel_caption = w(
     rate=w.percent(overall_rate),
 )
 st.subheader(funnel_title)
+if len(unit_choices) > 1:  # the title first, then the choice of its points
+    st.segmented_control(
+        w("comparison.funnel_points"),
+        unit_choices,
+        format_func=lambda unit: w(f"comparison.funnel_unit.{unit}"),
+        key="comparison_funnel_unit",
+    )
 st.caption(
     w.markdown(
         f"comparison.funnel_caption.{funnel_unit}",

@@ -58,6 +58,7 @@ TAMPERING = {
     "link to Bastar's district": {"district": "414"},
     "link to Bastar's facility": {"facility": F1},
     "link to both districts": {"district": ["414", "416"]},
+    "link to Bastar's block": {"block": "414:Jagdalpur"},
 }
 
 
@@ -201,10 +202,12 @@ def test_a_collector_gets_nothing_of_another_district(
             assert any("414" in message for message in ignored)
         if tampering == "link to Bastar's facility":
             assert any(F1 in message for message in ignored)
+        if tampering == "link to Bastar's block":
+            assert any("414:Jagdalpur" in m.replace("\u2060", "") for m in ignored), ignored
     assert_nothing_of_bastar(at, ignored)
     filters = at.session_state["filters"]
     assert set(filters.districts) <= {416}
-    assert F1 not in filters.facilities
+    assert F1 not in filters.in_facilities and filters.blocks == ()
     if page == "overview" and tampering == "none":
         assert at.metric[0].value == str(WORKED_JANUARY["F2"]["opd_registrations"])
 
@@ -216,7 +219,7 @@ def test_a_collector_picking_another_district_in_a_widget_gets_nothing(
     at = open_as(USERS["collector"], "views/overview.py", JANUARY)
     districts = at.sidebar.multiselect[0]
     assert districts.options == ["Dakshin Bastar Dantewada"]
-    facilities = at.sidebar.multiselect[2]
+    facilities = at.sidebar.multiselect[-1]
     assert all(F1 not in option for option in facilities.options)
     assert any(F2 in option for option in facilities.options)
 

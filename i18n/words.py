@@ -105,6 +105,22 @@ class Words:
             for _, row in divisions.iterrows()
         )
 
+    def districts_or_divisions(self, chosen: Sequence[int], registry: pd.DataFrame) -> str | None:
+        """``chosen`` named as whole divisions ("Raipur division") when they are exactly
+        the districts of some divisions of ``registry`` (every district of the source, not
+        a user's share of it), each of two districts or more; else None. A collector's
+        district is never its division: the whole division is not chosen."""
+        if not chosen or registry.empty or "division" not in registry:
+            return None
+        codes = {int(code) for code in chosen}
+        touched = registry[registry["lgd_code"].astype(int).isin(codes)]["division"].dropna()
+        whole = registry[registry["division"].isin(set(touched))]
+        if set(whole["lgd_code"].astype(int)) != codes:
+            return None
+        if (whole.groupby("division")["lgd_code"].nunique() < 2).any():
+            return None
+        return self.division_names(whole)
+
     def area_name(self, chosen: Sequence[int], districts: pd.DataFrame) -> str:
         """The districts ``chosen`` by name, or, none chosen, :meth:`region` of all of
         ``districts``: what a caption, a file or a headline says the figures are of."""

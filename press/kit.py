@@ -292,8 +292,12 @@ def chart_names() -> tuple[str, ...]:
     return tuple(CHARTS)
 
 
-def _scope_name(words: Words, districts: pd.DataFrame, chosen: Sequence[int]) -> str:
-    return words.area_name(chosen, districts)
+def _scope_name(
+    words: Words, districts: pd.DataFrame, chosen: Sequence[int], registry: pd.DataFrame
+) -> str:
+    """The districts drawn, in words: whole divisions by their name (``registry`` is every
+    district of the source), else the districts, else the area of all of them."""
+    return words.districts_or_divisions(chosen, registry) or words.area_name(chosen, districts)
 
 
 def _headlines(c: _Context) -> tuple[str, ...]:
@@ -369,7 +373,8 @@ def build(
         as_of = queries.data_span(store, ceiling)[1]
     # Under a ceiling "all districts" is not the division: name the districts drawn.
     named = chosen or ([] if allowed is None else sorted(map(int, registry_districts["lgd_code"])))
-    scope_name = _scope_name(w, registry_districts, named)
+    every_district = queries.districts(store, Scope())  # names only: whole divisions named
+    scope_name = _scope_name(w, registry_districts, named, every_district)
     context = _Context(
         store,
         period,
@@ -395,5 +400,5 @@ def build(
         headlines=_headlines(context),
         words=w,
         period=period,
-        scope_slug=_scope_name(Words("en"), registry_districts, named),
+        scope_slug=_scope_name(Words("en"), registry_districts, named, every_district),
     )

@@ -34,12 +34,14 @@ def district_colour(lgd_code: int) -> str:
 
 def district_colours(lgd_codes, names) -> alt.Scale:  # type: ignore[no-untyped-def]
     """The colour scale of a chart with a mark per district: ``names`` maps each of
-    ``lgd_codes`` to the name drawn (in the page's language)."""
+    ``lgd_codes`` to the name drawn (in the page's language). Each district in its own
+    colour where those differ (Bastar's seven); where two would share one (the state's 33
+    districts have ten colours), the palette in order, so no two lines look alike."""
     codes = sorted({int(code) for code in lgd_codes})
-    return alt.Scale(
-        domain=[str(names[code]) for code in codes],
-        range=[district_colour(code) for code in codes],
-    )
+    own = [district_colour(code) for code in codes]
+    if len(set(own)) < len(own) and len(codes) <= len(DISTRICT_PALETTE):
+        own = list(DISTRICT_PALETTE[: len(codes)])
+    return alt.Scale(domain=[str(names[code]) for code in codes], range=own)
 
 
 def channel_mix(channels: pd.DataFrame, words: Words, height: int = 300) -> alt.Chart:

@@ -27,6 +27,7 @@ MAP_KEY, NARROW_KEY, REQUEST_KEY, METRIC_KEY = (
     "map_metric",
 )
 GENERATION_KEY = "map_generation"
+CLICKS_KEY = "map_clicks"  # LGD code → what a click on it narrows to (ui.filters.district_click)
 # The interactive (deck.gl) map is chosen per session: the toggle's own state is dropped
 # when the page is left, so its value is kept under a key of its own.
 INTERACTIVE_KEY, INTERACTIVE_TOGGLE = "map_interactive", "map_interactive_toggle"
@@ -56,8 +57,9 @@ TOOLTIP = {
 
 
 def _district_request(code: int) -> dict[str, list]:
-    """A click on a district: its division on the state's map, else the district."""
-    return district_click(code, st.session_state["filters"], data.districts())
+    """A click on a district: its division on the state's map, else the district (as the
+    map clicked on decided: ``CLICKS_KEY``)."""
+    return st.session_state.get(CLICKS_KEY, {}).get(int(code), {"districts": [int(code)]})
 
 
 def _request_from_map(key: str) -> None:
@@ -139,7 +141,9 @@ elif filters.in_districts:
     scope_codes = sorted(filters.in_districts)
 else:
     scope_codes = sorted(district_names)
-if scope_codes and "divisions" in district_click(scope_codes[0], filters, page.districts):
+clicks = {int(code): district_click(int(code), filters, page.districts) for code in district_names}
+st.session_state[CLICKS_KEY] = clicks
+if any("divisions" in request for request in clicks.values()):
     st.caption(w("map.drill_hint"))  # the state's map: a click opens a division
 
 # --- the metric and its scale -----------------------------------------------------------------
@@ -552,16 +556,7 @@ with side:
     st.html(_legend_html())
     if metric == "change":
         st.caption(w("map.change_note", minimum=w.count(CHANGE_MIN_REGISTRATIONS)))
-    if filters.facilities:
-        in_force = ", ".join(str(facility_names.get(f, f)) for f in filters.facilities)
-    elif filters.blocks:
-        in_force = page.scope_name
-    elif filters.districts:
-        in_force = ", ".join(district_names.get(d, str(d)) for d in filters.districts)
-    elif filters.divisions:
-        in_force = page.scope_name
-    else:
-        in_force = w("map.all_districts")
+    in_force = page.scope_name  # "Chhattisgarh", "Raipur division", "Jagdalpur block", …
     st.markdown(f"**{w('map.app_shows')}** {literal(in_force)}")
     if filters.in_districts or filters.in_facilities:
         st.button(w("map.show_all"), on_click=_request_all_districts, key="map_show_all")

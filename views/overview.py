@@ -19,6 +19,7 @@ from metrics.change import (
 from metrics.facilities import on_ehospital_by
 from ui import charts, data
 from ui.exports import show_chart, show_table
+from ui.filters import level_below
 from ui.frame import open_page
 
 page = open_page("overview")
@@ -141,16 +142,32 @@ left, right = st.columns([3, 2])
 # --- adoption over time, a line per district (per facility when facilities are chosen) --------
 # A line is named for exactly what it counts: a chosen facility's line is not its district's.
 grain = "week" if filters.period.days <= 120 else "month"
+# The state: a line per division (33 district lines would share eight colours).
 by_unit = "facility" if filters.in_facilities else "district"
-trend = with_adoption_rate(data.counts(filters.period, filters.scope, by=[by_unit], grain=grain))
-district, when = w(f"common.{by_unit}"), w(f"common.{grain}")
-if filters.facility_types and by_unit == "district":  # the district's facilities of a type
-    district += " · " + "/".join(w.label("facility_type", t) for t in filters.facility_types)
-unit_names = (
-    trend["facility_id"].map(names)
-    if by_unit == "facility"
-    else trend["district_lgd"].map(district_names)
+if by_unit == "district" and level_below(filters, page.districts) == "division":
+    by_unit = "division"
+trend = data.counts(
+    filters.period,
+    filters.scope,
+    by=["facility" if by_unit == "facility" else "district"],
+    grain=grain,
 )
+if by_unit == "division":
+    trend = (
+        trend.assign(division=trend["district_lgd"].map(page.division_of_district))
+        .groupby(["division", "period_start"], as_index=False)[["opd_registrations", "abha_linked"]]
+        .sum()
+    )
+trend = with_adoption_rate(trend)
+district = w(f"common.{by_unit}") if by_unit != "division" else w("filters.division")
+when = w(f"common.{grain}")
+if filters.facility_types and by_unit != "facility":  # the facilities of a type only
+    district += " · " + "/".join(w.label("facility_type", t) for t in filters.facility_types)
+unit_names = {
+    "facility": lambda: trend["facility_id"].map(names),
+    "district": lambda: trend["district_lgd"].map(district_names),
+    "division": lambda: trend["division"],
+}[by_unit]()
 opd, abha_linked, adoption = (
     w("figure.opd_registrations"),
     w("figure.abha_linked"),
@@ -169,7 +186,7 @@ date_format = "%d-%m-%Y" if grain == "week" else "%b %Y"
 trend_title = w(
     f"overview.trend_title.{grain}"
     if by_unit == "district"
-    else f"overview.trend_title_by_facility.{grain}"
+    else f"overview.trend_title_by_{by_unit}.{grain}"
 )
 left.subheader(trend_title)
 show_chart(

@@ -221,10 +221,10 @@ coloured_names = largest_groups(series, "group", "opd_registrations", len(OKABE_
 greyed = series["group"].nunique() > len(OKABE_ITO)
 in_colour = drawn[drawn[legend_title].isin(coloured_names)] if greyed else drawn
 in_grey = drawn[~drawn[legend_title].isin(coloured_names)]
-if by == "district":  # each district in its one colour (ui.charts.district_colour)
+if by == "district":  # each district in its one colour (ui.charts.district_colours), the
+    # legend only of the lines in colour
     district_names = page.district_names
-    drawn_names = set(series["group"])
-    shown_codes = [code for code, name in district_names.items() if name in drawn_names]
+    shown_codes = [code for code, name in district_names.items() if name in set(coloured_names)]
     group_scale = charts.district_colours(shown_codes, district_names)
 else:  # Okabe and Ito's colours, the largest line first
     group_scale = alt.Scale(domain=coloured_names, range=OKABE_ITO[: len(coloured_names)])
@@ -316,7 +316,13 @@ def _grey_lines(field: str, axis_title: str, axis: alt.Axis | None = None) -> al
         .mark_line(color=GREY_LINE, strokeWidth=1, opacity=0.6)
         .encode(
             x=x,
-            y=alt.Y(field=field, type="quantitative", title=axis_title, axis=axis),
+            # no axis argument is Vega-Lite's default axis; axis=None would hide it
+            y=alt.Y(
+                field=field,
+                type="quantitative",
+                title=axis_title,
+                **({"axis": axis} if axis is not None else {}),
+            ),
             detail=alt.Detail(field=legend_title, type="nominal"),
             tooltip=[*tooltip_period, *tooltip_counts],
         )

@@ -71,3 +71,19 @@ def test_a_registry_without_districts_falls_back_to_the_catalogue() -> None:
 )
 def test_area_name_names_the_chosen_districts_or_the_region(chosen: tuple, expected: str) -> None:
     assert EN.area_name(chosen, _districts(BASTAR, DANTEWADA)) == expected
+
+
+def test_districts_that_make_whole_divisions_are_named_as_the_divisions() -> None:
+    mahasamund = (411, "Mahasamund", "महासमुंद", "Raipur", "Chhattisgarh", None, None)
+    state = _districts(BASTAR, DANTEWADA, RAIPUR, mahasamund)
+    assert EN.districts_or_divisions([410, 411], state) == "Raipur division"
+    assert HI.districts_or_divisions([411, 410], state) == "रायपुर संभाग"
+    assert EN.districts_or_divisions([414, 416, 410, 411], state) == (
+        "Bastar division, Raipur division"
+    )
+    # part of a division (a collector's district) is never named as the division
+    assert EN.districts_or_divisions([416], state) is None
+    assert EN.districts_or_divisions([414, 416, 410], state) is None
+    assert EN.districts_or_divisions([], state) is None
+    # a division of one district: the district's own name says more
+    assert EN.districts_or_divisions([410], _districts(BASTAR, DANTEWADA, RAIPUR)) is None

@@ -6,6 +6,10 @@ PostgreSQL databases: ``bench_<scale>`` (the registrations, loaded from the SQLi
 and ``bench_<scale>_store`` (the analytics store built from it). Generated data is reused
 by later runs; ``regenerate=True`` makes it anew.
 
+A scale has a *shape*: ``bastar`` (the default: the Bastar demo's 49 facilities, busier)
+or ``state`` (the statewide demo's 175 facilities in 33 districts, ``20m-state``), see
+:class:`Scale`.
+
 For the refresh without the recommended indexes, a copy of the source with both dropped
 (``registrations-unindexed.sqlite``; ``bench_<scale>_unindexed``) and a store of its own
 (``analytics-unindexed.sqlite``; ``bench_<scale>_unindexed_store``), made and reused the
@@ -44,6 +48,14 @@ from demo.load import copy_registration_database
 
 DEMO_ROWS = 3_428_620
 """Registration rows of the calibrated demo (volume scale 1), 2024-04-01 to 2026-10-31."""
+STATE_DEMO_ROWS = 6_208_200
+"""Registration rows of the statewide demo (``region="state"``) at volume scale 1, to the
+hundred: 620,784 clean rows at volume scale 0.1 (seed 2025), times ten, and its 355 dirty
+rows, whose counts do not scale. A scale's rows are reached to about 0.1 %."""
+SHAPES = {"bastar": DEMO_ROWS, "state": STATE_DEMO_ROWS}
+"""The demo's regions a scale can have (``demo.generate_demo(region=…)``) and each one's
+registration rows at volume scale 1: ``bastar``, the 49 facilities of Bastar division (the
+default), and ``state``, the 175 of the statewide demo."""
 BENCH_DIR = PROJECT_ROOT / "data" / "bench"
 PG_ADMIN_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -61,34 +73,61 @@ SUMMARY_TABLES = tuple(
 
 @dataclass(frozen=True)
 class Scale:
-    """A benchmark size: about ``rows`` registration rows, the demo's 49 facilities."""
+    """A benchmark size: about ``rows`` registration rows, drawn by the demo of ``shape``.
+
+    ``bastar`` (the default): the Bastar demo's 49 facilities, each busier as the rows grow.
+    ``state``: the statewide demo's 175 facilities (33 districts, five divisions; a few
+    planned, without registrations) at the volume scale that gives ``rows``: the same
+    registrations spread over more facilities, districts and divisions, so more
+    facility-days in the store.
+    """
 
     name: str
     rows: int
+    shape: str = "bastar"
 
     @classmethod
     def parse(cls, text: str) -> Scale:
-        """'0.2m' → 200,000 rows, '500k' → 500,000; the name is kept as written."""
-        found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([km]?)\s*", text.lower())
+        """'0.2m' → 200,000 rows, '500k' → 500,000, '20m-state' → 20,000,000 rows of the
+        statewide demo ('20m-bastar' is '20m'); the name is kept as written, without
+        '-bastar'."""
+        found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([km]?)\s*(?:-\s*([a-z]+)\s*)?", text.lower())
         if not found:
-            raise ValueError(f"'{text}' is not a size such as 0.2m, 2m, 20m or 500k")
-        number, unit = float(found[1]), found[2]
+            raise ValueError(f"'{text}' is not a size such as 0.2m, 2m, 20m, 500k or 20m-state")
+        number, unit, shape = float(found[1]), found[2], found[3] or "bastar"
+        if shape not in SHAPES:
+            raise ValueError(
+                f"'{text}': unknown shape '{shape}'; choose one of {', '.join(SHAPES)}"
+            )
         rows = round(number * {"k": 1e3, "m": 1e6, "": 1}[unit])
         if rows <= 0:
             raise ValueError(f"'{text}': the size must be above 0")
-        return cls(found[1] + unit, rows)
+        name = found[1] + unit + ("" if shape == "bastar" else f"-{shape}")
+        return cls(name, rows, shape)
+
+    @property
+    def size(self) -> str:
+        """The rows as written, without the shape: '20m'."""
+        return self.name.removesuffix(f"-{self.shape}")
 
     @property
     def label(self) -> str:
-        return self.name.upper()
+        """'20M' for the Bastar shape, '20M state' for the statewide one."""
+        return self.size.upper() + ("" if self.shape == "bastar" else f" {self.shape}")
+
+    @property
+    def sort_key(self) -> tuple[int, int]:
+        """Smallest first; of equal rows, the Bastar shape before the statewide one."""
+        return self.rows, list(SHAPES).index(self.shape)
 
     @property
     def volume_scale(self) -> float:
-        return self.rows / DEMO_ROWS
+        return self.rows / SHAPES[self.shape]
 
     @property
     def slug(self) -> str:
-        return self.name.replace(".", "_")
+        """The name in a PostgreSQL database's: '0.2m' → '0_2m', '20m-state' → '20m_state'."""
+        return self.name.replace(".", "_").replace("-", "_")
 
     @property
     def folder(self) -> Path:
@@ -150,13 +189,18 @@ def ensure_generated(scale: Scale, regenerate: bool = False) -> dict:
         not regenerate
         and scale.sqlite_path.exists()
         and note.get("volume_scale") == scale.volume_scale
+        and note.get("region", "bastar") == scale.shape
     ):
         return {**note, "reused": True}
-    summary = generate_demo(scale.sqlite_path, force=True, volume_scale=scale.volume_scale)
+    summary = generate_demo(
+        scale.sqlite_path, force=True, volume_scale=scale.volume_scale, region=scale.shape
+    )
     note = {
         "volume_scale": scale.volume_scale,
+        "region": scale.shape,
         "rows": summary.registration_rows,
         "facilities": summary.facilities,
+        "facilities_not_live": summary.not_live,
         "seconds": summary.seconds,
     }
     note_path.write_text(json.dumps(note, indent=1))
@@ -217,6 +261,22 @@ def ensure_loaded(scale: Scale, regenerated: bool) -> dict:
     note = {"rows": rows, "seconds": time.perf_counter() - started}
     note_path.write_text(json.dumps(note, indent=1))
     return {**note, "reused": False}
+
+
+def source_size(scale: Scale, engine: str) -> int:
+    """The registration database's size in bytes on ``engine``: the SQLite file (with its
+    WAL, if any); PostgreSQL: ``pg_database_size`` of ``bench_<scale>``."""
+    if engine == "sqlite":
+        path = scale.sqlite_path
+        return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+    name = sa.engine.make_url(scale.source_url(engine)).database
+    engine_ = _admin()
+    try:
+        with engine_.connect() as admin:
+            size = admin.execute(sa.text("SELECT pg_database_size(:n)"), {"n": name}).scalar_one()
+    finally:
+        engine_.dispose()
+    return int(size)
 
 
 # --- the source without the recommended indexes ---------------------------------------------

@@ -2,7 +2,9 @@
 reads) and the same from the registration database (the counting rules run on raw rows).
 
 Each query runs once on a new engine (*first*: connection included) and then ``runs``
-times (*median*). Periods end on the last day of data, as the pages' default does.
+times (*median*). Periods end on the last day of data, as the pages' default does. A query
+on the source that the engine cancels (the source connection's statement timeout, on a
+slow or busy machine) is recorded as such, with no time, and the run goes on.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import statistics
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+
+import sqlalchemy as sa
 
 from bench.data import REFRESH_NOW
 from data_access.engines import source_engine, store_engine
@@ -49,14 +53,16 @@ def source_queries(last: date) -> dict[str, Callable[..., object]]:
 def _time(open_engine: Callable, url: str, query: Callable, runs: int) -> dict[str, float]:
     started = time.perf_counter()
     engine = open_engine(url)
-    query(engine)
-    first = time.perf_counter() - started
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
+    try:
         query(engine)
-        times.append(time.perf_counter() - started)
-    engine.dispose()
+        first = time.perf_counter() - started
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            query(engine)
+            times.append(time.perf_counter() - started)
+    finally:
+        engine.dispose()
     return {"first": first, "median": statistics.median(times) if times else first}
 
 
@@ -79,5 +85,9 @@ def measure(source_url: str, store_url: str, runs: int, source_runs: int) -> dic
         for name, query in store_queries(last).items()
     }
     for name, query in source_queries(last).items():
-        timings[f"source: {name}"] = _time(source_engine, source_url, query, source_runs)
+        try:
+            timings[f"source: {name}"] = _time(source_engine, source_url, query, source_runs)
+        except sa.exc.OperationalError as exc:  # cancelled: the statement timeout
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            timings[f"source: {name}"] = {"first": None, "median": None, "error": reason}
     return timings

@@ -342,6 +342,38 @@ def demo_on_sqlite(full_demo, tmp_path_factory) -> tuple[str, str]:
     return source_url, store_url
 
 
+# --- the statewide demo, served as the demo ------------------------------------------------------
+STATE_DEMO_SCALE = 0.1
+"""The served statewide demo's volume: all 33 districts, five divisions and 175 facilities
+with their go-live days, at a tenth of the registrations. At full volume (6.2 million rows)
+its refresh alone takes two to three minutes on a 2-core machine; the names of the scopes,
+which the browser tests read, are the same at any volume (the published figures are not)."""
+
+
+@pytest.fixture(scope="session")
+def state_demo_served(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The statewide demo (``generate_demo(region="state")``) as ``make run REGION=state``
+    serves it: in a data folder of its own under the demo's name, so that the dashboard
+    treats it as the demo (open, no sign-in), with its analytics store refreshed.
+    (data folder, store URL): serve it with ``start_server(store_url, tmp,
+    env={"EHOSPITAL_DATA_DIR": str(folder)})``."""
+    from data_access.config import DEMO_DB_NAME
+    from demo.generator import generate_demo
+
+    folder = tmp_path_factory.mktemp("state-data")
+    summary = generate_demo(folder / DEMO_DB_NAME, region="state", volume_scale=STATE_DEMO_SCALE)
+    began = time.perf_counter()
+    store_url = sqlite_url(folder / "analytics-demo.sqlite")
+    source = source_engine(sqlite_url(folder / DEMO_DB_NAME))
+    refresh(source, store_engine(store_url), now=DEMO_NOW)
+    source.dispose()
+    print(
+        f"\nstatewide demo served: {summary.registration_rows:,} rows in "
+        f"{summary.seconds:.1f} s, refreshed in {time.perf_counter() - began:.1f} s"
+    )
+    return folder, store_url
+
+
 @contextmanager
 def registrations_on_postgresql(sqlite_path: Path) -> Iterator[str]:
     """A PostgreSQL database of its own holding a copy of the registration database at

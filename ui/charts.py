@@ -83,6 +83,9 @@ def channel_mix(channels: pd.DataFrame, words: Words, height: int = 300) -> alt.
 
 AXIS_LABEL_LIMIT = 260
 LEGEND_LABEL_LIMIT = 180
+NARROW_CHART = 480
+"""A chart narrower than this, in px, is on a phone: its legend's labels are cut shorter."""
+PHONE_LABEL_LIMIT = 125
 
 
 def for_screen(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -96,7 +99,16 @@ def for_screen(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """
     return (
         chart.configure_axis(labelLimit=AXIS_LABEL_LIMIT)
-        .configure_legend(orient="bottom", columns=2, labelLimit=LEGEND_LABEL_LIMIT, titleLimit=300)
+        .configure_legend(
+            orient="bottom",
+            columns=alt.ExprRef(f"width < {NARROW_CHART} ? 1 : 2"),
+            # two columns of whole names on a desk; on a phone's 358 px one column, names cut
+            # with an ellipsis inside the chart rather than by its edge (tooltips have them)
+            labelLimit=alt.ExprRef(
+                f"width < {NARROW_CHART} ? {PHONE_LABEL_LIMIT} : {LEGEND_LABEL_LIMIT}"
+            ),
+            titleLimit=300,
+        )
         # The chart's height is its plot's: a legend under it adds to the height instead
         # of taking it from the plot (fitted whole into 300 px, seven districts' legend
         # left a 50 px plot on a phone).

@@ -80,7 +80,13 @@ opd, linked, adoption = (
     w("figure.abha_share"),
 )
 lines = w(f"rollout.lines.{group_by}")
-month_axis = alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 1})
+# labelFlush and labelBound: the months inside the plot, none cut by a phone's edge
+month_axis = alt.Axis(
+    format="%b %Y",
+    tickCount={"interval": "month", "step": 1},
+    labelFlush=True,
+    labelBound=True,
+)
 
 # --- live and planned, now -------------------------------------------------------------------
 status = rollout_status(facilities, group_by, last_day, groups=listed)

@@ -20,7 +20,8 @@ Roles: ``ministry`` sees every district and every page but Data quality and Syst
 ``commissioner`` (a divisional commissioner) the same pages for the districts of their
 divisions, found in the registry at sign-in (:meth:`Grant.within`);
 ``collector`` sees the pages for their districts only; ``press`` sees the aggregates and
-the Press kit (no Data quality); ``admin`` sees everything, Data quality and System too.
+the Press kit (no Alerts, no Data quality: an alert is for those who act on it);
+``admin`` sees everything, Data quality and System too.
 E-mails are compared case-insensitively. A user not in the file has no grant.
 
 An e-mail identifies a user only when it can be relied on: the provider says it verified
@@ -58,11 +59,11 @@ _VIEWER_PAGES = frozenset(
     }
 )
 PAGES_OF_ROLE: Mapping[str, frozenset[str]] = {
-    "ministry": _VIEWER_PAGES,
-    "commissioner": _VIEWER_PAGES,
-    "collector": _VIEWER_PAGES,
+    "ministry": _VIEWER_PAGES | {"alerts"},
+    "commissioner": _VIEWER_PAGES | {"alerts"},
+    "collector": _VIEWER_PAGES | {"alerts"},
     "press": _VIEWER_PAGES,
-    "admin": _VIEWER_PAGES | {"data_quality", "system"},
+    "admin": _VIEWER_PAGES | {"alerts", "data_quality", "system"},
 }
 """The pages (their file stems in views/) each role may open."""
 DEMO_PAGES = PAGES_OF_ROLE["admin"]

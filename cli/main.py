@@ -26,6 +26,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access import queries, source_profile
+from data_access.alerts import Evaluation
 from data_access.config import (
     PROJECT_ROOT,
     Settings,
@@ -48,6 +49,7 @@ from data_access.spark_refresh import PARTITIONINGS
 from data_access.store import store_is_built
 from i18n import LANGUAGES
 from metrics.adoption import with_adoption_rate
+from metrics.alerts import after_refresh
 from metrics.periods import data_window, within_data
 
 PROG = "ehospital-dashboard"
@@ -116,7 +118,13 @@ def ensure_store(settings: Settings, *, quiet: bool = False) -> sa.Engine:
         if not quiet:
             _say(f"Refreshing the analytics tables from {describe(source.url)} …")
         with progress_bar("refresh") as bar:
-            refresh(source, store, lookback_days=settings.lookback_days, progress=bar)
+            refresh(
+                source,
+                store,
+                lookback_days=settings.lookback_days,
+                progress=bar,
+                after_refresh=after_refresh(settings),
+            )
     source.dispose()
     return store
 
@@ -307,6 +315,7 @@ def refresh_command(
                 lookback_days=lookback,
                 progress=bar,
                 aggregator=aggregator,
+                after_refresh=after_refresh(settings),
                 **({"complete_check_hours": 0} if check_every_day else {}),
             )
     kind = "full" if report.full else "incremental"
@@ -316,6 +325,14 @@ def refresh_command(
         f"counted, {report.excluded_rows:,} rows excluded, in {report.seconds:.1f} s "
         f"→ {describe(store_db.url)}"
     )
+    if report.after_failed:  # the refresh stands; the alerts keep their last state
+        _say(f"alerts not evaluated: {report.after_failed}")
+    elif isinstance(report.after, Evaluation):
+        open_now = report.after.opened + report.after.kept
+        _say(
+            f"alerts: {open_now:,} open ({report.after.opened:,} new), "
+            f"{report.after.closed:,} closed"
+        )
 
 
 @cli.command()
@@ -524,6 +541,107 @@ def export(
             f"cannot write --out {shown(out)}: {exc.strerror or exc}"
         ) from None
     click.echo(str(target))
+
+
+BRIEF_FORMATS = ("pdf", "png", "html")
+
+
+@cli.command()
+@db_option
+@store_option
+@click.option(
+    "--district", "districts", multiple=True, metavar="LGD|NAME", help="Repeat for several."
+)
+@click.option("--division", metavar="NAME", help="A division, as the registry names it.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
+@click.option(
+    "--period",
+    type=click.Choice(("last-week", "this-month", "last-month")),
+    default=None,
+    help="Counted back from the data's last day (default: last-week, the last whole "
+    "Monday-to-Sunday week); or give --from and --to.",
+)
+@click.option("--from", "from_", metavar="YYYY-MM-DD", help="First day (with --to).")
+@click.option("--to", "to", metavar="YYYY-MM-DD", help="Last day, included (with --from).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(BRIEF_FORMATS),
+    default="pdf",
+    show_default=True,
+    help="pdf (A4, to print or mail), png (the page for messaging apps), or html "
+    "(one self-contained file that opens offline).",
+)
+@click.option(
+    "--out", required=True, metavar="FILE", help="The file to write, or - for standard output."
+)
+def brief(
+    db: str | None,
+    store: str | None,
+    districts: Sequence[str],
+    division: str | None,
+    lang: str,
+    period: str | None,
+    from_: str | None,
+    to: str | None,
+    fmt: str,
+    out: str,
+) -> None:
+    """A one-page A4 brief of a district, a division or the state: headline sentences,
+    the figures with their change, the adoption trend, the units ranked against the
+    target, the open alerts, the data's freshness and the source.
+
+    E.g. `brief --district 416 --lang hi --period last-week --format pdf --out brief.pdf`.
+    """
+    from press.brief import BriefScope, make_brief, named_period
+    from press.brief_page import render_html, render_pdf, render_png
+
+    if districts and division:
+        raise click.UsageError("give --district or --division, not both")
+    if period and (from_ or to):
+        raise click.UsageError("give --period or --from/--to, not both")
+    if bool(from_) != bool(to):
+        raise click.UsageError("give both --from and --to")
+    start, end = _parse_day(from_, "--from"), _parse_day(to, "--to")
+    if start and end and start > end:
+        raise BadFilter(f"--from {start} is after --to {end}; swap them")
+    if division is not None and not division.strip():
+        raise click.UsageError("--division needs a name")
+    settings = _settings(db, store)
+    store_db = ensure_store(settings, quiet=True)
+    first, last = queries.data_span(store_db, EVERYWHERE)
+    if last is None:
+        raise DashboardError("the analytics store holds no registrations yet: nothing to brief")
+    codes = tuple(_district_code(text, store_db) for text in districts)
+    if start and end:
+        chosen = _period_in_data(start, end, first, last)
+    else:
+        chosen = named_period(period or "last-week", last)
+    the_brief = make_brief(
+        store_db,
+        BriefScope(districts=codes, division=division),
+        chosen,
+        lang,
+        target_percent=settings.adoption_target_percent,
+        period_name=None if start else (period or "last-week"),
+    )
+    html = render_html(the_brief)
+    if fmt == "html":
+        content = html.encode("utf-8")
+    else:
+        pdf = render_pdf(html)
+        content = pdf if fmt == "pdf" else render_png(pdf)
+    if out == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    try:
+        Path(out).write_bytes(content)
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot write --out {shown(out)}: {exc.strerror or exc}"
+        ) from None
+    click.echo(out)
 
 
 def _period_in_data(

@@ -116,6 +116,93 @@ def in_date_order(periods: Iterable[IncentivePeriod]) -> tuple[IncentivePeriod, 
     return ordered
 
 
+DEFAULT_SILENT_DAYS = 3
+"""Days without a registration after which a facility is silent: the Data quality page's
+first value and ``[alerts] silent_days``'s default (one default for both)."""
+DEFAULT_ADOPTION_TARGET_PERCENT = 60.0
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """``[alerts]``: when a rule of ``metrics.alerts`` raises an alert (README, "Alerts").
+
+    The adoption target itself is ``[dashboard] adoption_target_percent``."""
+
+    silent_days: int = DEFAULT_SILENT_DAYS
+    """A facility (live, or that has registered before) with no registration in this many
+    days up to the data's last day."""
+    below_usual_fraction: float = 0.5
+    """A facility whose mean daily registrations of the last ``recent_days`` days are under
+    this fraction of its mean over the ``baseline_weeks`` weeks before."""
+    recent_days: int = 7
+    baseline_weeks: int = 8
+    adoption_period_days: int = 30
+    """The adoption and data-quality rules compare the last this many days with the as
+    many days before."""
+    adoption_drop_points: float = 10.0
+    """A facility's or district's ABHA adoption falling by more than this many percentage
+    points from the previous period."""
+    min_registrations: int = 100
+    """No adoption or data-quality alert on fewer registrations than this in either
+    period: a share of a handful moves by chance."""
+    target_within_months: int = 12
+    """A district below the adoption target whose recent trend reaches it later than this
+    many months after the data's last month, or not at all."""
+    trend_months: int = 6
+    """The whole months the target projection fits its line through (as the District
+    comparison does)."""
+    quality_share_rise_points: float = 2.0
+    """A district's share of malformed ABHA numbers or of duplicate rows (or, for the
+    whole data, of rows of unknown facilities) rising by more than this many percentage
+    points from the previous period."""
+
+    @property
+    def baseline_days(self) -> int:
+        return 7 * self.baseline_weeks
+
+
+ALERT_KEYS: dict[str, tuple[type, float, float | None, str]] = {
+    "silent_days": (int, 1, None, "a whole number of days ≥ 1"),
+    "below_usual_fraction": (float, 0, 1, "a fraction above 0 and at most 1, such as 0.5"),
+    "recent_days": (int, 1, None, "a whole number of days ≥ 1"),
+    "baseline_weeks": (int, 1, None, "a whole number of weeks ≥ 1"),
+    "adoption_period_days": (int, 1, None, "a whole number of days ≥ 1"),
+    "adoption_drop_points": (float, 0, 100, "a number of percentage points above 0, at most 100"),
+    "min_registrations": (int, 0, None, "a whole number of registrations ≥ 0"),
+    "target_within_months": (int, 0, None, "a whole number of months ≥ 0"),
+    "trend_months": (int, 2, None, "a whole number of months ≥ 2"),
+    "quality_share_rise_points": (
+        float,
+        0,
+        100,
+        "a number of percentage points above 0, at most 100",
+    ),
+}
+"""Each ``[alerts]`` key: its type, its bounds (a fraction or points: above the lower bound
+and at most the upper; a whole number: at least the lower bound) and the words of a
+refusal."""
+
+
+def alert_settings(section: Mapping[str, object]) -> AlertSettings:
+    """``[alerts]`` checked: each value of its type and within its bounds, else refused
+    naming the key."""
+    values: dict[str, object] = {}
+    for key, value in section.items():
+        kind, low, high, wanted = ALERT_KEYS[str(key)]
+        if kind is int:
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= low
+        else:
+            ok = (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and low < value <= (high if high is not None else float("inf"))
+            )
+        if not ok:
+            raise ConfigurationError(f"[alerts] {key} must be {wanted}, not {value!r}")
+        values[str(key)] = float(value) if kind is float else value  # type: ignore[arg-type]
+    return AlertSettings(**values)  # type: ignore[arg-type]
+
+
 PUBLIC_INCENTIVE_RULE = (
     IncentivePeriod(
         rupees_per_transaction=20.0,
@@ -173,7 +260,7 @@ class Settings:
     download_lifetime_seconds: float = 60.0
     """A file made for a download can be fetched at its ``/media/`` address, by anyone who
     has the address, for at most this long after it was made (``ui.downloads``)."""
-    adoption_target_percent: float = 60.0
+    adoption_target_percent: float = DEFAULT_ADOPTION_TARGET_PERCENT
     """The ABHA adoption target, in per cent of OPD registrations: the scorecard's bands,
     the comparison's projection and the trends' target line start from it (a page may
     try another; its files say which)."""
@@ -191,6 +278,8 @@ class Settings:
     incentive: tuple[IncentivePeriod, ...] = PUBLIC_INCENTIVE_RULE
     """``[[dashboard.incentive]]``: the dated periods of the Digital Health Incentive rule,
     in date order, no two in one month; a month in none is outside the scheme."""
+    alerts: AlertSettings = AlertSettings()
+    """``[alerts]``: when an alert is raised (``metrics.alerts``)."""
     auth_file: str | None = None
     """The settings file, when it has an ``[auth]`` section. Streamlit reads sign-in from
     its own secrets files only (``.streamlit/secrets.toml`` of the folder it runs in, or
@@ -261,6 +350,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
         "incentive",
     ),
     "access": ("require_login", "roles_file", "contact", "audit_log"),
+    "alerts": tuple(ALERT_KEYS),
 }
 """The keys each section of the settings file this module reads may hold (README,
 "Configuration"). Any other key is refused by name, with the nearest known one: a misspelt
@@ -396,7 +486,7 @@ def load_settings(
             "[dashboard] download_lifetime_seconds must be a number of seconds ≥ 1, "
             f"not {lifetime!r}"
         )
-    target = dashboard.get("adoption_target_percent", 60)
+    target = dashboard.get("adoption_target_percent", DEFAULT_ADOPTION_TARGET_PERCENT)
     if isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target <= 100:
         raise ConfigurationError(
             "[dashboard] adoption_target_percent must be a number of per cent above 0 and "
@@ -431,6 +521,7 @@ def load_settings(
         access_contact=str(access.get("contact", "the dashboard administrator")),
         audit_log=str(access["audit_log"]) if access.get("audit_log") else None,
         incentive=incentive_periods(dashboard),
+        alerts=alert_settings(_section(secrets, "alerts")),
         auth_file=str(secrets_file.expanduser().resolve()) if "auth" in secrets else None,
     )
     source_secret = _section(secrets, "connections", "registrations").get("url")

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import sys
 import time
@@ -73,6 +74,7 @@ from data_access.rules import (
 )
 from data_access.source_profile import indexed_columns
 
+log = logging.getLogger(__name__)
 IST = ZoneInfo("Asia/Kolkata")
 COMPLETE_CHECK_HOURS = 24.0
 """Every day's row count is checked against the source at most this long apart; the
@@ -110,6 +112,10 @@ class RefreshReport:
     registrations: int = 0
     excluded_rows: int = 0
     seconds: float = 0.0
+    after: object = None
+    """What ``after_refresh`` returned (the alerts' evaluation); None when not run."""
+    after_failed: str | None = None
+    """Why ``after_refresh`` failed (its error's type and first line); the refresh stands."""
 
     @property
     def days(self) -> int:
@@ -1058,6 +1064,7 @@ def refresh(
     progress: Progress | None = None,
     complete_check_hours: float = COMPLETE_CHECK_HOURS,
     aggregator: WindowAggregator | None = None,
+    after_refresh: Callable[[sa.Engine], object] | None = None,
 ) -> RefreshReport:
     """Bring the analytics store up to date with the source. See the module docstring.
 
@@ -1065,6 +1072,10 @@ def refresh(
     source (late rows on old days); in between, only the recent days are (0: every time).
     ``aggregator``: where the windows are aggregated when not in the source (Spark);
     everything else — which days, the one transaction of the store — is the same.
+    ``after_refresh``: run on the store once the refresh has committed (the alerts'
+    evaluation, ``metrics.alerts.evaluate_alerts``, which this layer cannot import). Its
+    failure does not undo the refresh: it is logged as a warning and reported in
+    ``RefreshReport.after_failed``.
     """
     started = time.perf_counter()
     now = now or ist_now()
@@ -1232,10 +1243,26 @@ def refresh(
                 "optional_tables": json.dumps(sorted(set(OPTIONAL_TABLES) & tables)),
             },
         )
+    if after_refresh is not None:
+        _run_after(after_refresh, store, report)
     if progress:
         progress(total, total, "done")
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _run_after(
+    after_refresh: Callable[[sa.Engine], object], store: sa.Engine, report: RefreshReport
+) -> None:
+    """Run the step after a committed refresh; a failure is a warning, never the
+    refresh's: the store keeps the refresh. The warning names the error's type and first
+    line only (the store holds no patient data; neither does the message)."""
+    try:
+        report.after = after_refresh(store)
+    except Exception as exc:  # noqa: BLE001 - the refresh stands whatever went wrong after it
+        first = (str(exc).strip().splitlines() or [""])[0][:200]
+        report.after_failed = f"{type(exc).__name__}: {first}".rstrip(": ")
+        log.warning("the refresh is kept, but the step after it failed: %s", report.after_failed)
 
 
 def store_is_stale(source: sa.Engine, store: sa.Engine, now: datetime | None = None) -> bool:

@@ -19,7 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from data_access import queries
+from data_access import alerts, queries
 from data_access.config import load_settings
 from data_access.engines import describe, store_engine
 from data_access.errors import DatabaseUnavailable, StoreUnavailable
@@ -247,6 +247,28 @@ def _last_days(url: str, token: str, scope: Scope) -> pd.DataFrame:
 
 def last_registration_days(scope: Scope = EVERYWHERE) -> pd.DataFrame:
     return _read("last_days", _last_days, limited(scope))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _open_alerts(url: str, token: str, scope: Scope, evaluated: str) -> pd.DataFrame:
+    return alerts.open_alerts(_answering(url), scope)
+
+
+_last_evaluated: dict[str, str] = {}
+"""Per store URL, when the alerts last read had been evaluated (as _last_token)."""
+
+
+def _alerts_now(url: str, token: str, scope: Scope) -> pd.DataFrame:
+    # Alerts are recorded just after a refresh commits: keyed on their own evaluation too,
+    # so that a page read between the two does not keep the previous ones for an hour.
+    if trouble() is None:
+        _last_evaluated[url] = alerts.evaluated_at(_answering(url))
+    return _open_alerts(url, token, scope, _last_evaluated.get(url, ""))
+
+
+def open_alerts(scope: Scope = EVERYWHERE) -> pd.DataFrame:
+    """The open alerts the user may see in ``scope``, newest first (alerts.open_alerts)."""
+    return _read("open_alerts", _alerts_now, limited(scope))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

@@ -27,6 +27,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("views/scorecard.py", "nav.scorecard", ":material/scoreboard:", "scorecard"),
     PageEntry("views/facility.py", "nav.facility", ":material/local_hospital:", "facility"),
     PageEntry("views/press_kit.py", "nav.press_kit", ":material/newspaper:", "press-kit"),
+    PageEntry("views/alerts.py", "nav.alerts", ":material/notifications:", "alerts"),
     PageEntry("views/data_quality.py", "nav.data_quality", ":material/fact_check:", "data-quality"),
     PageEntry("views/system.py", "nav.system", ":material/admin_panel_settings:", "system"),
     PageEntry("views/about.py", "nav.about", ":material/info:", "about"),

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
+from data_access.config import load_settings
 from data_access.queries import Period
 from metrics.definitions import QUALITY_KINDS
 from metrics.quality import below_usual, reconcile, silent_facilities
@@ -25,7 +26,13 @@ day_format = "DD-MM-YYYY"
 DASH = "–"
 
 # --- silent and quiet facilities ------------------------------------------------------------
-silent_days = st.slider(w("data_quality.silent_days"), 1, 60, 3, key="dq_silent_days")
+silent_days = st.slider(  # starts where the silent-facility alert does ([alerts] silent_days)
+    w("data_quality.silent_days"),
+    1,
+    60,
+    min(60, load_settings().alerts.silent_days),
+    key="dq_silent_days",
+)
 last_days = data.last_registration_days(filters.scope).set_index("facility_id")
 silent = silent_facilities(last_days["last_registration"], as_of, silent_days)
 recent = Period(max(first_day, as_of - timedelta(days=62)), as_of)

@@ -1,0 +1,111 @@
+"""The Alerts page on the worked example (tests/conftest.py), alerts evaluated as the
+refresh does. As of 3 February 2025 (the data's last day), District Hospital Test (F1,
+Bastar 414) last registered on 16 January: silent 18 days. CHC Test (F2, Dantewada 416)
+registered on the 3rd. As of 10 February, F2 too has been silent 7 days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import F1, F2
+from test_access import USERS, access_config, assert_nothing_of_bastar, open_as  # noqa: F401
+from test_languages import visible_text
+from views_helpers import JANUARY, open_page
+
+from data_access.engines import store_engine
+from i18n import Words
+from metrics.alerts import evaluate_alerts
+
+PAGE = "views/alerts.py"
+EN, HI = Words("en"), Words("hi")
+
+
+def _evaluate(store_url: str, as_of: date | None = None) -> None:
+    store = store_engine(store_url)
+    evaluate_alerts(store, as_of=as_of)
+    store.dispose()
+
+
+def _rows(at) -> list[dict]:  # type: ignore[no-untyped-def]
+    assert not at.exception, at.exception
+    return at.dataframe[0].value.to_dict("records") if at.dataframe else []
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_open_alert_in_english_and_hindi(worked_store: str) -> None:
+    _evaluate(worked_store)
+    (alert,) = _rows(open_page(PAGE, JANUARY))
+    assert alert == {
+        "Alert": "No registration for 18 days: the last on 16-01-2025",
+        "Where": "District Hospital Test",
+        "Open since": date(2025, 2, 3),
+        "Go to": f"facility?period=custom&from=2025-01-01&to=2025-01-31&facility={F1}&lang=en",
+    }
+    (alert,) = _rows(open_page(PAGE, {**JANUARY, "lang": "hi"}))
+    assert alert == {
+        "अलर्ट": "18 दिन से कोई पंजीयन नहीं: अंतिम 16-01-2025 को",
+        "कहाँ": "जिला चिकित्सालय",
+        "कब से खुला": date(2025, 2, 3),
+        "देखें": f"facility?period=custom&from=2025-01-01&to=2025-01-31&facility={F1}&lang=hi",
+    }
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_silent_days_agree_with_the_data_quality_page(worked_store: str) -> None:
+    _evaluate(worked_store)
+    quality = open_page("views/data_quality.py", JANUARY)
+    assert not quality.exception, quality.exception
+    silent = quality.dataframe[0].value
+    row = silent[silent[EN("common.hfr_id")] == F1].iloc[0]
+    days = int(row[EN("data_quality.days_silent")])
+    last = row[EN("data_quality.last_registration")]
+    (alert,) = _rows(open_page(PAGE, JANUARY))
+    assert alert["Alert"] == EN(
+        "alerts.rule.silent", days=EN.count(days), last=EN.day(date.fromisoformat(str(last)[:10]))
+    )
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_sidebar_scope_narrows_the_list_and_an_empty_one_says_so(worked_store: str) -> None:
+    _evaluate(worked_store)
+    at = open_page(PAGE, {**JANUARY, "district": "416"})
+    assert _rows(at) == []
+    assert EN("alerts.none", scope="Dakshin Bastar Dantewada") in visible_text(at)
+    at = open_page(PAGE, {**JANUARY, "lang": "hi", "district": "416"})
+    assert HI("alerts.none", scope="दक्षिण बस्तर दंतेवाड़ा") in visible_text(at)
+    assert len(_rows(open_page(PAGE, {**JANUARY, "district": "414"}))) == 1
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+@pytest.mark.usefixtures("access_config")
+def test_each_role_sees_the_alerts_of_its_ceiling(worked_store: str) -> None:
+    _evaluate(worked_store, as_of=date(2025, 2, 10))  # F1 and F2 both silent
+    at = open_as(USERS["collector"], PAGE, JANUARY)
+    rows = _rows(at)
+    assert [r["Where"] for r in rows] == ["CHC Test"]
+    assert rows[0]["Alert"] == "No registration for 7 days: the last on 03-02-2025"
+    assert rows[0]["Go to"].endswith(f"facility={F2}&lang=en")
+    assert_nothing_of_bastar(at, [])
+    for role in ("ministry", "admin"):
+        rows = _rows(open_as(USERS[role], PAGE, JANUARY))
+        assert sorted(r["Where"] for r in rows) == ["CHC Test", "District Hospital Test"], role
+    refused = open_as(USERS["press"], PAGE, JANUARY)
+    assert not refused.dataframe
+    assert "This page is not open to your role" in visible_text(refused)
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+@pytest.mark.usefixtures("access_config")
+def test_a_collector_linking_to_another_district_gets_nothing_of_it(worked_store: str) -> None:
+    _evaluate(worked_store, as_of=date(2025, 2, 10))
+    at = open_as(USERS["collector"], PAGE, {**JANUARY, "district": "414"})
+    ignored = [t.value for t in at.toast if t.value.startswith("Ignored in the link")]
+    assert_nothing_of_bastar(at, ignored)
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_no_evaluation_yet_means_no_open_alert(worked_store: str) -> None:
+    at = open_page(PAGE, JANUARY)
+    assert _rows(at) == []
+    assert EN("alerts.none", scope="Bastar division") in visible_text(at)

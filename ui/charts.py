@@ -83,8 +83,9 @@ def channel_mix(channels: pd.DataFrame, words: Words, height: int = 300) -> alt.
 
 AXIS_LABEL_LIMIT = 260
 LEGEND_LABEL_LIMIT = 180
-NARROW_CHART = 480
-"""A chart narrower than this, in px, is on a phone: its legend's labels are cut shorter."""
+NARROW_CHART = 360
+"""A plot narrower than this, in px (Vega's width: the plot, not its frame; 300 on a 390 px
+phone, 450 and more in a desk's narrowest column), is on a phone: legend labels cut shorter."""
 PHONE_LABEL_LIMIT = 125
 
 

@@ -187,6 +187,8 @@ def first_months(adoption: pd.DataFrame, group_by: str, months: int = 6) -> pd.D
     none was given (no registrations yet, or too few)."""
     early = adoption[adoption[MONTHS_SINCE] < months]
     wide = early.pivot(index=group_by, columns=MONTHS_SINCE, values="abha_share")
-    wide = wide.reindex(columns=range(months)).sort_index()
+    # float throughout: a rate not given (None in abha_share) is NaN, which a table shows
+    # as "–", never as the word "None"
+    wide = wide.reindex(columns=range(months)).sort_index().astype("float64")
     wide.columns.name = None
     return wide.reset_index()

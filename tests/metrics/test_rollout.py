@@ -182,3 +182,19 @@ def test_the_first_months_side_by_side() -> None:
     wide = first_months(table, "district_lgd", months=3).set_index("district_lgd")
     assert _values(wide.loc[414]) == pytest.approx([0.2, 0.34375, 0.5])
     assert _values(wide.loc[416]) == [None, 0.4, None]  # month 0 too few; month 2 not yet
+
+
+def test_a_rate_not_given_in_the_first_months_is_nan_not_none() -> None:
+    """abha_share holds None where too few registrations gave no rate: the table is float."""
+    import math
+
+    adoption = pd.DataFrame(
+        {
+            "division": ["Surguja", "Surguja"],
+            "months_since_go_live": [0, 1],
+            "abha_share": pd.Series([0.25, None], dtype=object),
+        }
+    )
+    early = first_months(adoption, "division", 3)
+    assert all(early[n].dtype == "float64" for n in range(3))
+    assert early.loc[0, 0] == 0.25 and math.isnan(early.loc[0, 1]) and math.isnan(early.loc[0, 2])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -37,12 +37,21 @@ def league(
 
 
 def rolled_up(
-    counts: pd.DataFrame, key: str, parents: Mapping[object, object], parent: str
+    counts: pd.DataFrame,
+    key: str,
+    parents: Mapping[object, object],
+    parent: str,
+    also: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """``counts`` of units (one row per ``key``) summed to their parents: districts to
-    divisions, facilities to blocks. Every count column is summed; a unit ``parents`` does
-    not name is left out (it belongs to no parent in view)."""
-    counted = [c for c in counts.columns if c != key and pd.api.types.is_numeric_dtype(counts[c])]
+    """``counts`` of units (one row per ``key``, or per ``key`` and the columns ``also``,
+    e.g. ``period_start``) summed to their parents: districts to divisions, facilities to
+    blocks. Every count column is summed; a unit ``parents`` does not name is left out (it
+    belongs to no parent in view)."""
+    counted = [
+        c
+        for c in counts.columns
+        if c != key and c not in also and pd.api.types.is_numeric_dtype(counts[c])
+    ]
     owner = counts[key].map(parents)
     kept = counts.assign(**{parent: owner})[owner.notna()]
-    return kept.groupby(parent, as_index=False, sort=True)[counted].sum()
+    return kept.groupby([parent, *also], as_index=False, sort=True)[counted].sum()

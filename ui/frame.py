@@ -89,6 +89,11 @@ class PageContext:
         """HFR ID → the key of its block (``ui.filters.block_key``), None for none recorded."""
         return dict(blocks_of(self.facilities))
 
+    def blocks_in(self, rows: pd.DataFrame) -> dict[str, str]:
+        """HFR ID of each of the registry ``rows`` → its block's key; "" for none recorded
+        (summed as "block not recorded")."""
+        return {fid: self.block_of_facility.get(fid) or "" for fid in rows["facility_id"]}
+
     @cached_property
     def block_names(self) -> dict[str, str]:
         """Block key → its name in the language (with its district's where two districts

@@ -235,7 +235,7 @@ show_league(
 def blocks_league(rows: pd.DataFrame) -> pd.DataFrame:
     """The league of the blocks of the facilities ``rows``, with a ``block`` name column (a
     facility without a block recorded is under "block not recorded")."""
-    block_of = {fid: page.block_of_facility.get(fid) or "" for fid in rows["facility_id"]}
+    block_of = page.blocks_in(rows)
     table = with_interval_text(
         league(
             pd.DataFrame({"block": sorted(set(block_of.values()))}),

@@ -17,6 +17,7 @@ from metrics.change import (
     top_movers,
 )
 from metrics.facilities import on_ehospital_by
+from metrics.league import rolled_up
 from ui import charts, data
 from ui.exports import show_chart, show_table
 from ui.filters import level_below
@@ -153,10 +154,8 @@ trend = data.counts(
     grain=grain,
 )
 if by_unit == "division":
-    trend = (
-        trend.assign(division=trend["district_lgd"].map(page.division_of_district))
-        .groupby(["division", "period_start"], as_index=False)[["opd_registrations", "abha_linked"]]
-        .sum()
+    trend = rolled_up(
+        trend, "district_lgd", page.division_of_district, "division", also=["period_start"]
     )
 trend = with_adoption_rate(trend)
 district = w(f"common.{by_unit}") if by_unit != "division" else w("filters.division")

@@ -62,9 +62,7 @@ else:
     in_scope = page.in_scope
     if level == "block":
         key = "block"
-        block_of = {  # a facility without a block recorded is under "" ("not recorded")
-            fid: page.block_of_facility.get(fid) or "" for fid in in_scope["facility_id"]
-        }
+        block_of = page.blocks_in(in_scope)
         units = pd.DataFrame({key: sorted(set(block_of.values()))})
         now = rolled_up(now, "facility_id", block_of, key)
         before = rolled_up(before, "facility_id", block_of, key)

@@ -27,3 +27,38 @@ def test_districts_sum_to_their_divisions_and_strangers_are_left_out() -> None:
     ranked = league(pd.DataFrame({"division": ["Bastar", "Raipur"]}), "division", rolled, rolled)
     assert list(ranked["division"]) == ["Raipur", "Bastar"]
     assert ranked["abha_share"].round(4).tolist() == [0.75, round(60 / 140, 4)]
+
+
+def test_rolled_up_by_month_keeps_each_month_apart() -> None:
+    """Districts to divisions month by month: 414 and 649 (Bastar) summed per month,
+    416 (Raipur) alone; a month is never summed into another."""
+    counts = pd.DataFrame(
+        {
+            "district_lgd": [414, 649, 416, 414],
+            "period_start": ["2025-01-01", "2025-01-01", "2025-01-01", "2025-02-01"],
+            "opd_registrations": [10, 5, 7, 3],
+            "abha_linked": [4, 1, 0, 2],
+        }
+    )
+    parents = {414: "Bastar", 649: "Bastar", 416: "Raipur"}
+    summed = rolled_up(counts, "district_lgd", parents, "division", also=["period_start"])
+    assert summed.to_dict("records") == [
+        {
+            "division": "Bastar",
+            "period_start": "2025-01-01",
+            "opd_registrations": 15,
+            "abha_linked": 5,
+        },
+        {
+            "division": "Bastar",
+            "period_start": "2025-02-01",
+            "opd_registrations": 3,
+            "abha_linked": 2,
+        },
+        {
+            "division": "Raipur",
+            "period_start": "2025-01-01",
+            "opd_registrations": 7,
+            "abha_linked": 0,
+        },
+    ]

@@ -214,3 +214,24 @@ def test_the_states_map_prints_the_divisions_and_a_divisions_map_its_districts(
     assert _map_labels(at) == {"बस्तर संभाग", "रायपुर संभाग"}
     at = open_page("views/map.py", {**JANUARY, "division": "Bastar"})
     assert _map_labels(at) == {"Bastar", "Sukma"}
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_states_overview_trend_is_by_division(two_division_store: str) -> None:
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    at = open_page("views/overview.py", JANUARY)
+    assert not at.exception, at.exception
+    assert EN("overview.trend_title_by_division.week") in [s.value for s in at.subheader]
+    division, opd = EN("filters.division"), EN("figure.opd_registrations")
+    frames = [
+        convert_arrow_bytes_to_pandas_df(d.data.data)
+        for e in at.main
+        if getattr(e, "type", None) == "vega_lite_chart"
+        for d in e.proto.datasets
+    ]
+    trend = next(f for f in frames if division in f.columns)
+    assert trend.groupby(division)[opd].sum().to_dict() == {
+        "Bastar division": WORKED_JANUARY["F1"]["opd_registrations"],
+        "Raipur division": WORKED_JANUARY["F2"]["opd_registrations"],
+    }

@@ -1163,7 +1163,9 @@ def refresh(
             # now, wherever they lie: the days holding duplicates are read again. (Rows
             # both added and removed on a day outside the look-back, leaving more than
             # before, look like additions only: a full refresh sets such a day right.)
-            edited = {d for d in fingerprints if d in kept and d not in unchanged}
+            # A day the store had no rows for only gained rows: nothing was taken away
+            # there (its copies' days are already in ``arrived``).
+            edited = {d for d in fingerprints if d in kept and d in stored and d not in unchanged}
             fewer = {d for d, n in stored.items() if source_counts.get(d, 0) < n}
             if edited or fewer:
                 days |= {d for d in _days_with_duplicates(wconn) if d <= now.date()}

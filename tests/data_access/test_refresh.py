@@ -356,6 +356,39 @@ def test_look_back_days_are_read_again_only_when_their_rows_changed(
     assert on_25th is None, "a3's only row on the 25th is now a duplicate"
 
 
+def test_a_new_day_re_reads_only_itself_and_the_days_of_its_copies(
+    worked_source_url: str, tmp_path
+) -> None:
+    """Rows that arrive on a day the store has no rows for only add: they cannot take away
+    the copy kept of any registration, so the days holding duplicates elsewhere are not
+    read again (every cron run would pay for them) -- only the new day, the days since the
+    last refresh, and the day of an older copy of one of its registrations (r4's, 16
+    January 2025). Equal to a full refresh."""
+    source = source_engine(worked_source_url)
+    incremental = store_engine(f"sqlite:///{tmp_path / 'incremental.sqlite'}")
+    refresh(source, incremental, now=NOW, lookback_days=3)
+    add_rows(
+        worked_source_url,
+        [
+            _row("fresh", F1, datetime(2026, 11, 27, 9)),
+            _row("r4", F2, datetime(2026, 11, 27, 10)),  # a later copy of r4 (16 January)
+        ],
+    )
+    now = datetime(2026, 11, 27, 13)
+    report = refresh(source, incremental, now=now, lookback_days=3)
+    assert not report.full
+    full = store_engine(f"sqlite:///{tmp_path / 'full.sqlite'}")
+    refresh(source, full, now=now, full=True)
+    assert snapshot(incremental) == snapshot(full)
+    read = {
+        first + pd.Timedelta(days=k).to_pytimedelta()
+        for first, last in report.ranges
+        for k in range((last - first).days + 1)
+    }
+    # not the 15th and 17th, which hold duplicates (r3's, r10's) that no new row touches
+    assert read == {NOW.date(), now.date(), datetime(2025, 1, 16).date()}
+
+
 def test_a_change_of_the_facility_registry_refreshes_everything(
     worked_source_url: str, tmp_path
 ) -> None:

@@ -289,7 +289,7 @@ def trend_svg(brief: Brief) -> str:
     no XML declaration."""
     if brief.trend.empty:
         return f"<p class='muted'>{escape(brief.words('common.no_data'))}</p>"
-    svg = render._plain_svg(trend_chart(brief), Caption("", "", ""), brief.lang)
+    svg = render.plain_svg(trend_chart(brief), Caption("", "", ""), brief.lang)
     return svg[svg.index("<svg") :]
 
 

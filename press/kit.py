@@ -39,6 +39,66 @@ PNG_SCALE = 2.0
 FIGURE_WIDTH = 640
 
 
+PREVIEW_MAX_WIDTH_PX = 2 * 730
+"""The widest image ``st.image`` sends as it is: a wider one it scales down and encodes
+again (Streamlit's ``MAXIMUM_CONTENT_WIDTH``), which took 0.6 s of the Press kit's first
+view on the state's figure."""
+
+
+@dataclass(frozen=True)
+class RenderedFigure:
+    """A figure drawn once (its SVG, without the font) and all its page needs: the preview
+    and, made from the same drawing when asked for, its files. Plain data: the Press kit
+    page keeps it in Streamlit's cache and makes each file on its download's click."""
+
+    name: str
+    svg: str
+    """The figure as vl-convert drew it, the font not embedded (``render.plain_svg``)."""
+    data: pd.DataFrame
+    caption: Caption
+    headlines: tuple[str, ...]
+    lang: str
+    period: Period
+    names: dict[str, str]
+    """The file name of each format, and of the headlines (``txt``)."""
+
+    @property
+    def empty(self) -> bool:
+        return self.data.empty
+
+    def preview_png(self) -> bytes:
+        """The PNG the page shows: the file's own scale when it fits the page, else as wide
+        as ``st.image`` shows without encoding it again."""
+        return render.svg_to_png(self.svg, self._preview_scale())
+
+    def _preview_scale(self) -> float:
+        width = render.svg_width(self.svg)
+        return PNG_SCALE if width is None else min(PNG_SCALE, PREVIEW_MAX_WIDTH_PX / width)
+
+    def file(self, extension: str) -> bytes:
+        """The bytes of the figure as PNG (2×), SVG, CSV or XLSX (``press.files``' rule:
+        counts whole, ABHA adoption as a percentage with one decimal; the caption and its
+        notes in the image and above and under the XLSX table, the CSV data only)."""
+        if extension in ("png", "svg") and self.empty:
+            # Nothing to draw: a time axis without a day has no size (resvg refuses it).
+            raise BadFilter(
+                f"no registrations to draw in {self.period.start} to {self.period.end}; "
+                "choose another period"
+            )
+        if extension == "png":
+            return render.svg_to_png(self.svg, PNG_SCALE)
+        if extension == "svg":
+            return render.embed_font(self.svg).encode("utf-8")
+        if extension == "csv":
+            return csv_bytes(self.data, lang=self.lang)
+        if extension == "xlsx":
+            return xlsx_bytes(self.data, self.caption, lang=self.lang)
+        raise ValueError(f"unknown format {extension!r}; choose from {', '.join(FORMATS)}")
+
+    def headlines_text(self) -> str:
+        return "\n".join(self.headlines) + "\n"
+
+
 @dataclass(frozen=True)
 class KitFigure:
     name: str
@@ -62,25 +122,32 @@ class KitFigure:
             extension,
         )
 
+    def rendered(self) -> RenderedFigure:
+        """The figure drawn (once: vl-convert is most of a file's time), with its data,
+        caption, headlines and file names. No rows, nothing drawn: its PNG and SVG are
+        refused (an empty time axis cannot even be drawn)."""
+        return RenderedFigure(
+            name=self.name,
+            svg=""
+            if self.data.empty
+            else render.plain_svg(self.chart, self.caption, self.words.lang),
+            data=self.data,
+            caption=self.caption,
+            headlines=self.headlines,
+            lang=self.words.lang,
+            period=self.period,
+            names={ext: self.file_name(ext) for ext in (*FORMATS, "txt")},
+        )
+
     def file(self, extension: str) -> bytes:
-        """The bytes of the figure as PNG (2×), SVG, CSV or XLSX (``press.files``' rule:
-        counts whole, ABHA adoption as a percentage with one decimal; the caption and its
-        notes in the image and above and under the XLSX table, the CSV data only)."""
-        if extension in ("png", "svg") and self.data.empty:
-            # Nothing to draw: a time axis without a day has no size (resvg refuses it).
-            raise BadFilter(
-                f"no registrations to draw in {self.period.start} to {self.period.end}; "
-                "choose another period"
-            )
-        if extension == "png":
-            return render.figure_png(self.chart, self.caption, self.words.lang, scale=PNG_SCALE)
-        if extension == "svg":
-            return render.figure_svg(self.chart, self.caption, self.words.lang).encode("utf-8")
-        if extension == "csv":
-            return csv_bytes(self.data, lang=self.words.lang)
-        if extension == "xlsx":
-            return xlsx_bytes(self.data, self.caption, lang=self.words.lang)
-        raise ValueError(f"unknown format {extension!r}; choose from {', '.join(FORMATS)}")
+        """The bytes of one file (:meth:`RenderedFigure.file`); the figure is drawn only
+        for the PNG and the SVG."""
+        if extension in ("png", "svg"):
+            return self.rendered().file(extension)
+        undrawn = RenderedFigure(
+            self.name, "", self.data, self.caption, self.headlines, self.words.lang, self.period, {}
+        )
+        return undrawn.file(extension)
 
     def headlines_text(self) -> str:
         return "\n".join(self.headlines) + "\n"

@@ -302,10 +302,21 @@ def _vl_version(spec: dict) -> str | None:
     return version if version in vl_convert.get_vegalite_versions() else None
 
 
-def _plain_svg(chart: alt.TopLevelMixin | dict, caption: Caption, lang: str) -> str:
+def plain_svg(chart: alt.TopLevelMixin | dict, caption: Caption, lang: str) -> str:
+    """The figure drawn by vl-convert, the font not embedded: what :func:`figure_svg` and
+    :func:`svg_to_png` make their files of (draw once, make both)."""
     _register_font()
     spec = figure_spec(chart, caption, lang)
     return _renumber_ids(vl_convert.vegalite_to_svg(spec, vl_version=_vl_version(spec)))
+
+
+_SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)"')
+
+
+def svg_width(svg: str) -> float | None:
+    """The width of an SVG drawn by vl-convert, in its pixels (None when it has none)."""
+    found = _SVG_WIDTH.search(svg)
+    return None if found is None else float(found.group(1))
 
 
 _GENERATED_ID = re.compile(r'(id="|url\(#|href="#)((?:gradient|clip|pattern)_\d+)')
@@ -350,7 +361,7 @@ def embed_font(svg: str) -> str:
 
 def figure_svg(chart: alt.TopLevelMixin | dict, caption: Caption, lang: str) -> str:
     """The figure as a self-contained SVG (the font embedded; no external reference)."""
-    return embed_font(_plain_svg(chart, caption, lang))
+    return embed_font(plain_svg(chart, caption, lang))
 
 
 def isolate_devanagari(svg: str) -> str:
@@ -384,4 +395,4 @@ def figure_png(
     chart: alt.TopLevelMixin | dict, caption: Caption, lang: str, scale: float = 2.0
 ) -> bytes:
     """The figure as a PNG, ``scale`` × the SVG's size in pixels (2× by default)."""
-    return svg_to_png(_plain_svg(chart, caption, lang), scale)
+    return svg_to_png(plain_svg(chart, caption, lang), scale)

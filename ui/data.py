@@ -313,19 +313,17 @@ def _press_figure(
         boundary_file=boundary_file,
         allowed=None if allowed is None else frozenset(allowed),
     )
-    return {
-        # No rows, no files: the page says there is nothing to draw (an empty time axis
-        # cannot even be drawn).
-        "files": {} if figure.data.empty else {ext: figure.file(ext) for ext in kit.FORMATS},
-        "names": {ext: figure.file_name(ext) for ext in (*kit.FORMATS, "txt")},
-        "headlines": figure.headlines_text(),
-        "data": figure.data,
-        "caption": figure.caption,
-    }
+    rendered = figure.rendered()
+    # No rows, no drawing: the page says there is nothing to draw (an empty time axis
+    # cannot even be drawn). The files are made on their download's click, from the same
+    # drawing (``RenderedFigure.file``).
+    return {"figure": rendered, "preview": None if rendered.empty else rendered.preview_png()}
 
 
 def press_figure(name: str, period: Period, districts: Sequence[int], lang: str) -> dict:
-    """A Press kit figure's files (png, svg, csv, xlsx), their names, headlines and data.
+    """A Press kit figure drawn (``press.kit.RenderedFigure``, under ``"figure"``: its
+    data, caption, headlines, file names and, on demand, files) and its preview PNG
+    (``"preview"``, None when there is nothing to draw).
 
     Made by ``press.kit``, exactly as ``ehospital-dashboard export`` makes them, under
     the user's ceiling: a district outside it is refused like an unknown one.

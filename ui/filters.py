@@ -19,7 +19,7 @@ language in force.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -426,16 +426,28 @@ def _block_order(key: str) -> tuple[int, str]:
     return (int(code) if _CODE.fullmatch(code) else 0, name.casefold())
 
 
-def district_click(code: int, filters: Filters, districts: pd.DataFrame) -> dict[str, list]:
-    """What a click on district ``code`` of the map narrows the app to (``narrow_to``'s
-    arguments): on the state's map, nothing chosen and several divisions in view, the
-    district's division, a level down; else the district itself."""
+def district_clicks(
+    codes: Iterable[int], filters: Filters, districts: pd.DataFrame
+) -> dict[int, dict[str, list]]:
+    """What a click on each district of ``codes`` on the map narrows the app to
+    (``narrow_to``'s arguments): on the state's map, nothing chosen and several divisions
+    in view, the district's division, a level down; else the district itself."""
     chosen = filters.divisions or filters.in_districts or filters.in_facilities
+    division_of: dict[int, str] = {}
     if not chosen and "division" in districts and districts["division"].nunique() > 1:
-        division = districts.loc[districts["lgd_code"] == int(code), "division"]
-        if not division.empty and pd.notna(division.iloc[0]):
-            return {"divisions": [str(division.iloc[0])]}
-    return {"districts": [int(code)]}
+        division_of = {
+            int(code): str(division)
+            for code, division in zip(districts["lgd_code"], districts["division"], strict=True)
+            if pd.notna(division)
+        }
+    return {
+        int(code): (
+            {"divisions": [division_of[int(code)]]}
+            if int(code) in division_of
+            else {"districts": [int(code)]}
+        )
+        for code in codes
+    }
 
 
 LEVELS = ("division", "district", "block", "facility")

@@ -16,8 +16,8 @@ from i18n.markdown import literal
 from metrics.change import CHANGE_MIN_REGISTRATIONS, now_and_before
 from press.maps import choropleth
 from ui import data, light_map, progress
-from ui.exports import chart_downloads, localised, table_downloads
-from ui.filters import district_click, narrow_to
+from ui.exports import chart_downloads, table_downloads
+from ui.filters import district_clicks, narrow_to
 from ui.frame import open_page
 
 MAP_KEY, NARROW_KEY, REQUEST_KEY, METRIC_KEY = (
@@ -27,7 +27,7 @@ MAP_KEY, NARROW_KEY, REQUEST_KEY, METRIC_KEY = (
     "map_metric",
 )
 GENERATION_KEY = "map_generation"
-CLICKS_KEY = "map_clicks"  # LGD code → what a click on it narrows to (ui.filters.district_click)
+CLICKS_KEY = "map_clicks"  # LGD code → what a click on it narrows to (ui.filters.district_clicks)
 # The interactive (deck.gl) map is chosen per session: the toggle's own state is dropped
 # when the page is left, so its value is kept under a key of its own.
 INTERACTIVE_KEY, INTERACTIVE_TOGGLE = "map_interactive", "map_interactive_toggle"
@@ -141,7 +141,7 @@ elif filters.in_districts:
     scope_codes = sorted(filters.in_districts)
 else:
     scope_codes = sorted(district_names)
-clicks = {int(code): district_click(int(code), filters, page.districts) for code in district_names}
+clicks = district_clicks(district_names, filters, page.districts)
 st.session_state[CLICKS_KEY] = clicks
 if any("divisions" in request for request in clicks.values()):
     st.caption(w("map.drill_hint"))  # the state's map: a click opens a division
@@ -193,19 +193,29 @@ else:
 FIGURE_FIELDS = ("opd", "linked", "share", "change")
 
 
-def _figures(row: pd.Series) -> list[str]:
-    """The tooltip's figures, in the order of FIGURE_FIELDS; none without registrations."""
-    registrations = 0 if pd.isna(row["opd_registrations"]) else row["opd_registrations"]
-    if registrations == 0:
-        return []
-    share = None if pd.isna(row["abha_share"]) else float(row["abha_share"])
-    change = None if pd.isna(row["points"]) else float(row["points"])
-    return [
-        w.count(registrations),
-        w.count(row["abha_linked"]),
-        w.percent(share),
-        w.points(change),
-    ]
+def _figures(rows: pd.DataFrame) -> list[list[str]]:
+    """Each row's tooltip figures, in the order of FIGURE_FIELDS; none without
+    registrations. Worked out once per row, for both maps' tooltips."""
+    figures = []
+    for registrations, linked, share, change in zip(
+        rows["opd_registrations"],
+        rows["abha_linked"],
+        rows["abha_share"],
+        rows["points"],
+        strict=True,
+    ):
+        if pd.isna(registrations) or registrations == 0:
+            figures.append([])
+            continue
+        figures.append(
+            [
+                w.count(registrations),
+                w.count(linked),
+                w.percent(None if pd.isna(share) else float(share)),
+                w.points(None if pd.isna(change) else float(change)),
+            ]
+        )
+    return figures
 
 
 FIGURE_TITLES = (
@@ -216,9 +226,8 @@ FIGURE_TITLES = (
 )
 
 
-def _figures_text(row: pd.Series) -> str:
+def _figures_text(values: list[str]) -> str:
     """The interactive map's tooltip figures, one 'name: value' line each."""
-    values = _figures(row)
     if not values:
         return w("map.no_registrations")
     return "\n".join(f"{name}: {value}" for name, value in zip(FIGURE_TITLES, values, strict=True))
@@ -228,10 +237,11 @@ def _figure_columns(rows: pd.DataFrame, in_scope: pd.Series) -> dict[str, list[s
     """The light map's tooltip figures, a column each ("–" for none, "" outside the scope)."""
     columns: dict[str, list[str]] = {field: [] for field in FIGURE_FIELDS}
     none = dict.fromkeys(FIGURE_FIELDS, "–") | {"opd": w.count(0), "linked": w.count(0)}
-    for (_, row), shown in zip(rows.iterrows(), in_scope, strict=True):
-        values = _figures(row) if shown else []
+    for values, shown in zip(rows["figure_values"], in_scope, strict=True):
         for index, field in enumerate(FIGURE_FIELDS):
-            columns[field].append(values[index] if values else none[field] if shown else "")
+            columns[field].append(
+                values[index] if values and shown else none[field] if shown else ""
+            )
     return columns
 
 
@@ -259,8 +269,12 @@ def _district_kind(row: pd.Series) -> str:
 
 district_rows["name"] = district_rows["lgd_code"].map(district_names)
 district_rows["kind"] = district_rows.apply(_district_kind, axis=1)
+district_rows["figure_values"] = _figures(district_rows)
 district_rows["figures"] = [
-    _figures_text(row) if row["in_scope"] else "" for _, row in district_rows.iterrows()
+    _figures_text(values) if in_scope else ""
+    for values, in_scope in zip(
+        district_rows["figure_values"], district_rows["in_scope"], strict=True
+    )
 ]
 district_rows["fill"] = [
     layers.colour_for(value, vmin, vmax, scheme) if in_scope else list(layers.OUTSIDE_FILL)
@@ -353,7 +367,10 @@ located = located.assign(
         )
         for kind, code in zip(located["facility_type"], located["district_lgd"], strict=True)
     ],
-    figures=[_figures_text(row) for _, row in located.iterrows()],
+    figure_values=_figures(located),
+)
+located = located.assign(
+    figures=[_figures_text(values) for values in located["figure_values"]],
     position=[
         [float(x), float(y)] for x, y in zip(located["longitude"], located["latitude"], strict=True)
     ],
@@ -649,18 +666,17 @@ if bounds is not None and interactive:
     )
 elif bounds is not None:
     light_districts, light_facilities, light_labels = _light_rows()
-    map_place.altair_chart(
-        localised(
-            light_map.light_map(
-                boundaries,
-                light_districts,
-                light_facilities,
-                labels=light_labels,
-                tooltip=LIGHT_TOOLTIP,
-                height=LIGHT_MAP_HEIGHT_PX,
-                fit_to=scope_codes,
-                outlines=outlines,
-            )
+    map_place.vega_lite_chart(
+        light_map.light_map(
+            boundaries,
+            light_districts,
+            light_facilities,
+            labels=light_labels,
+            tooltip=LIGHT_TOOLTIP,
+            height=LIGHT_MAP_HEIGHT_PX,
+            lang=w.lang,
+            fit_to=scope_codes,
+            outlines=outlines,
         ),
         width="stretch",
         on_select=partial(_request_from_light_map, map_key),

@@ -6,6 +6,8 @@ cache in ``ui.data``); the command line's ``export`` makes the same files.
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from i18n import LANGUAGE_NAMES, LANGUAGES, Words
@@ -49,18 +51,23 @@ left.caption(w("press_kit.period_from_filters", period=w.period(filters.start, f
 if filters.in_facilities or filters.facility_types:
     left.caption(w("press_kit.facility_filter_note"))
 
-figure = data.press_figure(name, filters.period, chosen, lang)
+drawn_figure = data.press_figure(name, filters.period, chosen, lang)
+figure = drawn_figure["figure"]
 file_words = Words(lang)  # the files' language, which may differ from the page's
-drawn = figure["data"]
+drawn = figure.data
 registrations = drawn.get(file_words("figure.opd_registrations"))
-if registrations is None or not (registrations.fillna(0) > 0).any():
+if (
+    drawn_figure["preview"] is None
+    or registrations is None
+    or not (registrations.fillna(0) > 0).any()
+):
     scope = districts_name(chosen, page.districts, w)  # a collector's "all" is not the division
     right.info(w.markdown("press_kit.no_data", scope=scope))
     st.stop()
 
 right.subheader(w("press_kit.preview"))
 right.image(
-    figure["files"]["png"],
+    drawn_figure["preview"],
     width="stretch",
     alt=w(
         "press_kit.preview_alt",
@@ -75,13 +82,12 @@ labels = {
     "csv": w("press_kit.download_csv"),
     "xlsx": w("press_kit.download_xlsx"),
 }
+# Each file is made when its button is clicked, from the drawing the preview was made of.
 for extension in kit.FORMATS:
     left.download_button(
         labels[extension],
-        recorded_export(
-            lambda content=figure["files"][extension]: content, figure["names"][extension]
-        ),
-        file_name=figure["names"][extension],
+        recorded_export(partial(figure.file, extension), figure.names[extension]),
+        file_name=figure.names[extension],
         mime=kit.MIME_TYPES[extension],
         on_click="ignore",
         icon=":material/download:",
@@ -90,8 +96,8 @@ for extension in kit.FORMATS:
     )
 left.download_button(
     w("press_kit.download_headlines"),
-    recorded_export(lambda: figure["headlines"].encode("utf-8"), figure["names"]["txt"]),
-    file_name=figure["names"]["txt"],
+    recorded_export(lambda: figure.headlines_text().encode("utf-8"), figure.names["txt"]),
+    file_name=figure.names["txt"],
     mime="text/plain",
     on_click="ignore",
     icon=":material/download:",
@@ -100,6 +106,6 @@ left.download_button(
 )
 
 st.subheader(w("press_kit.headlines"))
-st.markdown("\n".join(f"- {literal(line)}" for line in figure["headlines"].splitlines()))
+st.markdown("\n".join(f"- {literal(line)}" for line in figure.headlines))
 st.subheader(w("press_kit.data"))
 st.dataframe(styled(drawn, file_words), hide_index=True)

@@ -168,7 +168,10 @@ def test_the_map_of_one_division_draws_no_division_border(worked_store: str) -> 
 def test_a_click_on_the_states_map_opens_the_division_then_the_district() -> None:
     import pandas as pd
 
-    from ui.filters import Filters, district_click
+    from ui.filters import Filters, district_clicks
+
+    def district_click(code, filters, districts):
+        return district_clicks([code], filters, districts)[code]
 
     state = pd.DataFrame({"lgd_code": [414, 416, 649], "division": ["Bastar", "Raipur", "Bastar"]})
     everything = Filters("last_90_days", JANUARY_DAYS[0], JANUARY_DAYS[1])

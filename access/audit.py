@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 IST = timezone(timedelta(hours=5, minutes=30))
-EVENTS = ("sign_in", "sign_out", "page_view", "export", "refused")
+EVENTS = ("sign_in", "sign_out", "page_view", "export", "refused", "brief_sent", "brief_failed")
 
 
 def scope_text(districts: Iterable[int] | None) -> str:

@@ -16,6 +16,11 @@ Format (TOML; path from ``[access] roles_file``)::
     role = "commissioner"
     divisions = ["Bastar"]                     # as districts.division writes them
 
+    [[subscription]]                           # the weekly brief (brief --send)
+    email = "collector.dantewada@cg.gov.in"    # a [[user]] above: the brief is of their
+    lang = "hi"                                # ceiling (or the district/division given
+    day = "monday"                             # here, inside it); en or hi; the weekday
+
 Roles: ``ministry`` sees every district and every page but Data quality and System;
 ``commissioner`` (a divisional commissioner) the same pages for the districts of their
 divisions, found in the registry at sign-in (:meth:`Grant.within`);
@@ -168,11 +173,30 @@ def identify(claims: Mapping[str, object], trusted_issuers: Iterable[str] = ()) 
 
 
 @dataclass(frozen=True)
+class Subscription:
+    """One ``[[subscription]]``: who is mailed the weekly brief, of what, in which
+    language, on which weekday. ``email`` is the address and the ``[[user]]`` whose ceiling
+    the brief stays under; ``district`` or ``division`` narrows it (inside the ceiling)."""
+
+    email: str
+    lang: str = "en"
+    day: str = "monday"
+    district: int | None = None
+    division: str | None = None
+
+    @property
+    def weekday(self) -> int:
+        return WEEKDAYS.index(self.day)
+
+
+@dataclass(frozen=True)
 class AccessFile:
     by_email: Mapping[str, Grant]
     by_subject: Mapping[str, Grant]
     trusted_issuers: frozenset[str] = frozenset()
     """``trust_emails_from``: issuers whose e-mails count without ``email_verified``."""
+    subscriptions: tuple[Subscription, ...] = ()
+    """``[[subscription]]``: the weekly brief's subscribers, in the file's order."""
 
     def identify(self, claims: Mapping[str, object]) -> Identity:
         return identify(claims, self.trusted_issuers)
@@ -190,7 +214,9 @@ class AccessFile:
         return None
 
 
-FILE_KEYS = ("trust_emails_from", "user")
+FILE_KEYS = ("trust_emails_from", "user", "subscription")
+SUBSCRIPTION_KEYS = ("email", "lang", "day", "district", "division")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 USER_KEYS = ("email", "subject", "role", "districts", "divisions")
 
 
@@ -296,7 +322,68 @@ def parse_access(text: str, origin: str = "the access file") -> AccessFile:
             if value in table:
                 raise ConfigurationError(f"{where}: {key} {value} is listed twice")
             table[value] = Grant(role, allowed, str(email or subject), named)
-    return AccessFile(by_email, by_subject, trusted)
+    subscriptions = _subscriptions(document.get("subscription", []), by_email, origin)
+    return AccessFile(by_email, by_subject, trusted, subscriptions)
+
+
+def _subscriptions(
+    entries: object, by_email: Mapping[str, Grant], origin: str
+) -> tuple[Subscription, ...]:
+    """``[[subscription]]`` tables, each checked against the users of the file."""
+    if not isinstance(entries, list):
+        raise ConfigurationError(f"{origin}: write each subscription as a [[subscription]] table")
+    found: list[Subscription] = []
+    seen: set[tuple[str, str, int | None, str | None]] = set()
+    for number, entry in enumerate(entries, start=1):
+        where = f"{origin}, subscription {number}"
+        if not isinstance(entry, dict):
+            raise ConfigurationError(f"{where}: not a table")
+        _refuse_unknown(where, entry, SUBSCRIPTION_KEYS)
+        email = entry.get("email")
+        if not isinstance(email, str) or email.strip().casefold() not in by_email:
+            raise ConfigurationError(
+                f"{where}: email must be the e-mail of a [[user]] of this file (the brief "
+                f"stays within that user's districts), not {email!r}"
+            )
+        grant = by_email[email.strip().casefold()]
+        lang = entry.get("lang", "en")
+        if lang not in ("en", "hi"):
+            raise ConfigurationError(f"{where}: lang must be en or hi, not {lang!r}")
+        day = entry.get("day", "monday")
+        if not isinstance(day, str) or day.strip().casefold() not in WEEKDAYS:
+            raise ConfigurationError(
+                f"{where}: day must be a weekday ({', '.join(WEEKDAYS)}), not {day!r}"
+            )
+        district, division = entry.get("district"), entry.get("division")
+        if district is not None and division is not None:
+            raise ConfigurationError(f"{where}: give a district or a division, not both")
+        if district is not None:
+            if isinstance(district, bool) or not isinstance(district, int):
+                raise ConfigurationError(f"{where}: district must be an LGD code, e.g. 416")
+            if grant.role == "collector" and district not in (grant.districts or ()):
+                raise ConfigurationError(
+                    f"{where}: district {district} is outside the districts of {email.strip()}"
+                )
+        if division is not None:
+            if not isinstance(division, str) or not division.strip():
+                raise ConfigurationError(f'{where}: division must be a name, e.g. "Bastar"')
+            division = division.strip()
+            if grant.role == "collector":
+                raise ConfigurationError(
+                    f"{where}: a collector's brief is of their districts, not a division"
+                )
+            if grant.divisions is not None and division.casefold() not in {
+                d.casefold() for d in grant.divisions
+            }:
+                raise ConfigurationError(
+                    f"{where}: division {division} is not one of {email.strip()}'s divisions"
+                )
+        key = (email.strip().casefold(), lang, district, division)
+        if key in seen:
+            raise ConfigurationError(f"{where}: the same brief is subscribed twice")
+        seen.add(key)
+        found.append(Subscription(email.strip(), lang, day.strip().casefold(), district, division))
+    return tuple(found)
 
 
 def load_access(path: str | Path) -> AccessFile:

@@ -18,13 +18,14 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
 import pandas as pd
 import sqlalchemy as sa
 
+from access.audit import IST, FileAuditLog, StoreAuditLog
 from data_access import queries, source_profile
 from data_access.alerts import Evaluation
 from data_access.config import (
@@ -572,8 +573,20 @@ BRIEF_FORMATS = ("pdf", "png", "html")
     help="pdf (A4, to print or mail), png (the page for messaging apps), or html "
     "(one self-contained file that opens offline).",
 )
+@click.option("--out", metavar="FILE", help="The file to write, or - for standard output.")
 @click.option(
-    "--out", required=True, metavar="FILE", help="The file to write, or - for standard output."
+    "--send",
+    is_flag=True,
+    help="Mail each subscriber of the access file whose day is today the brief of last week "
+    "(their ceiling, their language), through [mail]; once a week.",
+)
+@click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    help="With --send: the day to send as (default: today in IST), e.g. to catch up.",
+)
+@click.option(
+    "--every-day", is_flag=True, help="With --send: every subscriber, whatever their day."
 )
 def brief(
     db: str | None,
@@ -585,17 +598,33 @@ def brief(
     from_: str | None,
     to: str | None,
     fmt: str,
-    out: str,
+    out: str | None,
+    send: bool,
+    today: str | None,
+    every_day: bool,
 ) -> None:
     """A one-page A4 brief of a district, a division or the state: headline sentences,
     the figures with their change, the adoption trend, the units ranked against the
     target, the open alerts, the data's freshness and the source.
 
-    E.g. `brief --district 416 --lang hi --period last-week --format pdf --out brief.pdf`.
+    E.g. `brief --district 416 --lang hi --period last-week --format pdf --out brief.pdf`;
+    `brief --send` mails the subscribers of the access file (README, "The weekly brief").
     """
     from press.brief import BriefScope, make_brief, named_period
     from press.brief_page import render_html, render_pdf, render_png
 
+    if send:
+        if districts or division or period or from_ or to or out:
+            raise click.UsageError(
+                "--send mails each subscriber their own brief: give no --district, "
+                "--division, --period, --from/--to or --out"
+            )
+        _send_briefs(db, store, _parse_day(today, "--today"), every_day)
+        return
+    if today or every_day:
+        raise click.UsageError("--today and --every-day go with --send")
+    if out is None:
+        raise click.UsageError("give --out FILE (or - for standard output), or --send")
     if districts and division:
         raise click.UsageError("give --district or --division, not both")
     if period and (from_ or to):
@@ -642,6 +671,49 @@ def brief(
             f"cannot write --out {shown(out)}: {exc.strerror or exc}"
         ) from None
     click.echo(out)
+
+
+def _send_briefs(db: str | None, store: str | None, today: date | None, every_day: bool) -> None:
+    from access.roles import load_access
+    from cli.brief_mail import send_briefs
+
+    settings = _settings(db, store)
+    if settings.mail is None:
+        raise ConfigurationError(
+            "brief --send needs [mail] in the settings file (host, sender; README, "
+            '"The weekly brief")'
+        )
+    if not settings.roles_file:
+        raise ConfigurationError(
+            "brief --send mails the [[subscription]]s of the access file: set [access] roles_file"
+        )
+    access = load_access(settings.roles_file)
+    store_db = ensure_store(settings, quiet=True)
+    day = today or datetime.now(IST).date()
+    results = send_briefs(
+        store_db,
+        access,
+        settings.mail,
+        today=day,
+        log=_audit_log(settings),
+        target_percent=settings.adoption_target_percent,
+        every_day=every_day,
+    )
+    for result in results:
+        detail = f" ({shown(result.detail)})" if result.detail else ""
+        click.echo(f"{result.subscription.email}: {result.status}{detail}")
+    failed = [r for r in results if r.status == "failed"]
+    if not results:
+        click.echo(f"no subscriber's day is {day:%A %d-%m-%Y}")
+    if failed:
+        raise SystemExit(1)
+
+
+def _audit_log(settings: Settings) -> FileAuditLog | StoreAuditLog:
+    """The audit log ``[access] audit_log`` names, as the app writes it."""
+    if settings.audit_target == "store":
+        return StoreAuditLog(store_engine(settings.store_url))
+    return FileAuditLog(settings.audit_target)
 
 
 def _period_in_data(

@@ -203,6 +203,96 @@ def alert_settings(section: Mapping[str, object]) -> AlertSettings:
     return AlertSettings(**values)  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class MailSettings:
+    """``[mail]``: the SMTP server ``brief --send`` mails the weekly brief through (README,
+    "The weekly brief"). The password belongs in this settings file, which is the
+    secrets file (``.streamlit/secrets.toml``), never in the access file or the code."""
+
+    host: str
+    sender: str
+    """The From address, e.g. "ABHA dashboard <dashboard@cg.gov.in>"."""
+    port: int = 587
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = True
+    """Upgrade the connection with STARTTLS before AUTH and before any brief; off only for a
+    relay on the same machine (``localhost``), refused for any other host."""
+    ca_file: str | None = None
+    """A CA certificate file (PEM) the server's certificate is checked against, for a
+    server with a certificate of the state's own CA; default the system's CAs."""
+    timeout_seconds: float = 30.0
+
+    def __repr__(self) -> str:  # never the password, in a log or a traceback
+        return f"MailSettings(host={self.host!r}, port={self.port}, sender={self.sender!r})"
+
+
+MAIL_KEYS = (
+    "host",
+    "port",
+    "sender",
+    "username",
+    "password",
+    "starttls",
+    "ca_file",
+    "timeout_seconds",
+)
+
+
+def mail_settings(section: Mapping[str, object]) -> MailSettings | None:
+    """``[mail]`` checked, or None when the file has no ``[mail]``: each value of its type,
+    a problem named with its key (never showing the password)."""
+    if not section:
+        return None
+
+    def text(key: str, required: bool = False) -> str | None:
+        value = section.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigurationError(f"[mail] {key} must be a non-empty text")
+        return value.strip()
+
+    port = section.get("port", 587)
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+        raise ConfigurationError(f"[mail] port must be a port number (1-65535), not {port!r}")
+    starttls = section.get("starttls", True)
+    if not isinstance(starttls, bool):
+        raise ConfigurationError(f"[mail] starttls must be true or false, not {starttls!r}")
+    timeout = section.get("timeout_seconds", 30.0)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ConfigurationError(
+            f"[mail] timeout_seconds must be a number above 0, not {timeout!r}"
+        )
+    host = text("host", required=True)
+    assert host is not None
+    if not starttls and host not in ("localhost", "127.0.0.1", "::1"):
+        raise ConfigurationError(
+            f"[mail] starttls = false is only for a relay on this machine (localhost), not "
+            f"{host}: the briefs and the password would cross the network unencrypted"
+        )
+    username, password = text("username"), section.get("password")
+    if password is not None and (not isinstance(password, str) or not password):
+        raise ConfigurationError("[mail] password must be a non-empty text")
+    if bool(username) != bool(password):
+        raise ConfigurationError("[mail] give both username and password, or neither")
+    ca_file = text("ca_file")
+    if ca_file is not None and not Path(ca_file).expanduser().is_file():
+        raise ConfigurationError(f"[mail] ca_file {ca_file} is not a file")
+    sender = text("sender", required=True)
+    assert sender is not None
+    return MailSettings(
+        host=host,
+        sender=sender,
+        port=port,
+        username=username,
+        password=password if isinstance(password, str) else None,
+        starttls=starttls,
+        ca_file=None if ca_file is None else str(Path(ca_file).expanduser()),
+        timeout_seconds=float(timeout),
+    )
+
+
 PUBLIC_INCENTIVE_RULE = (
     IncentivePeriod(
         rupees_per_transaction=20.0,
@@ -280,6 +370,8 @@ class Settings:
     in date order, no two in one month; a month in none is outside the scheme."""
     alerts: AlertSettings = AlertSettings()
     """``[alerts]``: when an alert is raised (``metrics.alerts``)."""
+    mail: MailSettings | None = None
+    """``[mail]``: the SMTP server of ``brief --send``; None when not configured."""
     auth_file: str | None = None
     """The settings file, when it has an ``[auth]`` section. Streamlit reads sign-in from
     its own secrets files only (``.streamlit/secrets.toml`` of the folder it runs in, or
@@ -351,6 +443,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     ),
     "access": ("require_login", "roles_file", "contact", "audit_log"),
     "alerts": tuple(ALERT_KEYS),
+    "mail": MAIL_KEYS,
 }
 """The keys each section of the settings file this module reads may hold (README,
 "Configuration"). Any other key is refused by name, with the nearest known one: a misspelt
@@ -522,6 +615,7 @@ def load_settings(
         audit_log=str(access["audit_log"]) if access.get("audit_log") else None,
         incentive=incentive_periods(dashboard),
         alerts=alert_settings(_section(secrets, "alerts")),
+        mail=mail_settings(_section(secrets, "mail")),
         auth_file=str(secrets_file.expanduser().resolve()) if "auth" in secrets else None,
     )
     source_secret = _section(secrets, "connections", "registrations").get("url")

@@ -150,11 +150,23 @@ def _districts_of(store: sa.Engine, scope: BriefScope) -> tuple[pd.DataFrame, li
     return registry, chosen
 
 
-def _scope_name(words: Words, scope: BriefScope, registry: pd.DataFrame, codes: list[int]) -> str:
+def _scope_name(
+    words: Words,
+    scope: BriefScope,
+    registry: pd.DataFrame,
+    codes: list[int],
+    every_district: pd.DataFrame,
+) -> str:
+    """What the brief is of, in words. Under a ceiling, "all" is the user's districts: by
+    name, or, when they are whole divisions of the source (``every_district``, a
+    commissioner's), as those divisions, as the Press kit names them."""
     if scope.division is not None:
         return words.division_names(registry[registry["lgd_code"].isin(codes)])
-    if not codes and scope.allowed is not None:  # a collector's "all": their districts
+    if not codes and scope.allowed is not None:
         codes = sorted(int(code) for code in registry["lgd_code"])
+        whole = words.districts_or_divisions(codes, every_district)
+        if whole is not None:
+            return whole
     return words.area_name(codes, registry)
 
 
@@ -379,7 +391,8 @@ def make_brief(
     in_view = registry[registry["lgd_code"].isin(codes)] if codes else registry
     figures_scope = Scope.of(codes).limited_to(scope.allowed)
     facilities = queries.facilities(store, figures_scope)
-    scope_name = _scope_name(w, scope, registry, codes)
+    every_district = queries.districts(store)
+    scope_name = _scope_name(w, scope, registry, codes, every_district)
     previous = Period(*previous_period(period.start, period.end))
 
     by_facility = _counts(store, period, figures_scope, ["facility"])
@@ -405,7 +418,7 @@ def make_brief(
     return Brief(
         words=w,
         scope_name=scope_name,
-        scope_slug=_scope_name(Words("en"), scope, registry, codes),
+        scope_slug=_scope_name(Words("en"), scope, registry, codes, every_district),
         period=period,
         previous=previous,
         period_text=f"{label}: {when}" if label else when,

@@ -100,3 +100,28 @@ def test_a_bad_value_is_one_line_and_exit_2(
 def test_out_is_required(db: list[str], capsys) -> None:
     code, _, err = run(capsys, "brief", *db, "--district", "416")
     assert code == 2 and "--out" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--send", "--district", "416"], "--send mails each subscriber"),
+        (["--send", "--out", "b.pdf"], "--send mails each subscriber"),
+        (["--every-day", "--out", "b.pdf"], "go with --send"),
+        (["--send"], "[mail]"),  # no [mail] in this test's settings
+    ],
+)
+def test_send_is_refused_in_one_line(db: list[str], capsys, args: list[str], needle: str) -> None:
+    code, _, err = run(capsys, "brief", *db, *args)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and needle in err, err
+
+
+def test_send_needs_the_access_file(
+    db: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    settings = tmp_path / "secrets.toml"
+    settings.write_text('[mail]\nhost = "smtp.cg.gov.in"\nsender = "d@cg.gov.in"\n')
+    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(settings))
+    code, _, err = run(capsys, "brief", *db, "--send")
+    assert code == 2 and "roles_file" in err, err

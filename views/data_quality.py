@@ -10,6 +10,7 @@ import streamlit as st
 from data_access.config import load_settings
 from data_access.queries import Period
 from metrics.definitions import QUALITY_KINDS
+from metrics.facilities import on_ehospital_by
 from metrics.quality import below_usual, reconcile, silent_facilities
 from ui import data
 from ui.exports import show_table
@@ -34,6 +35,11 @@ silent_days = st.slider(  # starts where the silent-facility alert does ([alerts
     key="dq_silent_days",
 )
 last_days = data.last_registration_days(filters.scope).set_index("facility_id")
+# Only facilities that could have reported: live by the data's last day, or that reported
+# (a planned or later-scheduled one is not silent; the Overview does not count it either).
+reported = last_days.index[last_days["last_registration"].notna()]
+could_report = on_ehospital_by(in_scope, as_of, reported)["facility_id"]
+last_days = last_days[last_days.index.isin(list(could_report))]
 silent = silent_facilities(last_days["last_registration"], as_of, silent_days)
 recent = Period(max(first_day, as_of - timedelta(days=62)), as_of)
 daily = data.counts(recent, filters.scope, by=["facility"], grain="day").rename(

@@ -109,3 +109,57 @@ def test_no_evaluation_yet_means_no_open_alert(worked_store: str) -> None:
     at = open_page(PAGE, JANUARY)
     assert _rows(at) == []
     assert EN("alerts.none", scope="Bastar division") in visible_text(at)
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_planned_and_scheduled_facilities_are_not_silent_on_data_quality(
+    worked_source_url: str, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A facility the registry lists without a go-live day (planned) or with one after the
+    data's last day (3 February 2025) could not have reported: the Data quality page does
+    not list it as silent, as the Overview does not count it and no alert is raised. One
+    live since January that never reported is listed."""
+    import sqlalchemy as sa
+    from conftest import DEMO_NOW
+
+    from data_access.contract import source_metadata
+    from data_access.engines import source_engine
+    from data_access.refresh import refresh
+
+    base = {
+        "facility_type": "CHC",
+        "district_lgd": 414,
+        "block": None,
+        "name_hi": None,
+        "ehospital_go_live": None,
+    }
+    engine = sa.create_engine(worked_source_url)
+    with engine.begin() as conn:
+        conn.execute(
+            source_metadata(with_keys=False).tables["facilities"].insert(),
+            [
+                {**base, "facility_id": "PLANNED", "name_en": "CHC Planned"},
+                {
+                    **base,
+                    "facility_id": "SCHEDULED",
+                    "name_en": "CHC Scheduled",
+                    "ehospital_go_live": date(2025, 6, 1),
+                },
+                {
+                    **base,
+                    "facility_id": "LIVENEVER",
+                    "name_en": "CHC Live",
+                    "ehospital_go_live": date(2025, 1, 5),
+                },
+            ],
+        )
+    engine.dispose()
+    store_url = f"sqlite:///{tmp_path / 'planned.sqlite'}"
+    refresh(source_engine(worked_source_url), store_engine(store_url), now=DEMO_NOW)
+    monkeypatch.setenv("ANALYTICS_DB_URL", store_url)
+    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(tmp_path / "none.toml"))
+    quality = open_page("views/data_quality.py", JANUARY)
+    assert not quality.exception, quality.exception
+    listed = set(quality.dataframe[0].value[EN("common.hfr_id")])
+    assert {F1, "LIVENEVER"} <= listed
+    assert not {"PLANNED", "SCHEDULED"} & listed

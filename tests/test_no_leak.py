@@ -4,7 +4,7 @@ On the full demo, everything the dashboard and its command line hand out is coll
 scanned: every page's elements in Hindi and English under several filter states (text,
 tables, chart specs and their data, map data, the files of every download button); the
 Press kit's files (SVG text, CSV, the XLSX's XML, headlines, PNG text chunks); the
-command line's output and files; the audit log; everything written to Python logging at
+command line's output and files (the weekly brief's PDF, PNG and HTML among them); the audit log; everything written to Python logging at
 DEBUG; and the messages of a wrong database URL, a missing table and bad filter values.
 
 What counts as a leak (see ``Scanner``): a run of 14 or more digits once spaces and hyphens
@@ -21,10 +21,12 @@ import json
 import logging
 import re
 import sqlite3
+import subprocess
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -166,11 +168,59 @@ def png_texts(content: bytes) -> Iterator[str]:
         position += 12 + length
 
 
+class _HtmlTexts(HTMLParser):
+    """An HTML file's text and attribute values, read as ``svg_texts`` reads an SVG: its
+    styles (the embedded font subsets) and the geometry of its inline SVG charts skipped,
+    ``data:`` URIs (base64 fonts and images) left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._in_style = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "style":
+            self._in_style += 1
+        self.texts += [
+            value
+            for name, value in attrs
+            if value and name not in GEOMETRY_ATTRIBUTES and not value.startswith("data:")
+        ]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = max(0, self._in_style - 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self._in_style:
+            self.texts.append(data)
+
+
+def html_texts(content: bytes) -> Iterator[str]:
+    parser = _HtmlTexts()
+    parser.feed(content.decode("utf-8"))
+    parser.close()
+    yield from parser.texts
+
+
+def pdf_texts(content: bytes) -> Iterator[str]:
+    """A PDF's text as poppler's pdftotext reads it (the words a reader could copy), and its
+    document information (title, author, subject, keywords)."""
+    assert content.startswith(b"%PDF")
+    for args in (["pdftotext", "-layout", "-", "-"], ["pdfinfo", "-"]):
+        done = subprocess.run(args, input=content, capture_output=True, check=True, timeout=60)
+        yield done.stdout.decode("utf-8", "replace")
+
+
 def file_texts(name: str, content: bytes) -> Iterator[str]:
     if name.endswith(".png"):
         yield from png_texts(content)
     elif name.endswith(".svg"):
         yield from svg_texts(content)
+    elif name.endswith(".html"):
+        yield from html_texts(content)
+    elif name.endswith(".pdf"):
+        yield from pdf_texts(content)
     elif name.endswith(".xlsx"):
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             for member in archive.namelist():
@@ -279,6 +329,16 @@ def test_the_scanner_flags_a_planted_abha_number_or_registration_id(scanner: Sca
             assert scanner.findings("planted", text), f"{value} in {text!r} is not flagged"
     svg = f'<svg xmlns="http://www.w3.org/2000/svg"><text>{planted[1]}</text></svg>'.encode()
     assert Collected([("x.svg", t) for t in file_texts("x.svg", svg)]).leaks(scanner)
+    # The brief's HTML and PDF are read as a reader sees them: the text, not the geometry.
+    from press.brief_page import render_pdf
+
+    chart = '<svg viewBox="0 0 100 100"><polyline points="120 340 560 780 910 112"/></svg>'
+    clean = f"<html><body><p>Bastar</p>{chart}</body></html>"
+    leaky = clean.replace("Bastar", f"Bastar {planted[2]}")
+    for name, content in (("x.html", str.encode), ("x.pdf", render_pdf)):
+        read = [(name, t) for t in file_texts(name, content(clean))]
+        assert any("Bastar" in t for _, t in read) and not Collected(read).leaks(scanner)
+        assert Collected([(name, t) for t in file_texts(name, content(leaky))]).leaks(scanner)
 
 
 def test_the_scanner_passes_what_may_be_shown(scanner: Scanner) -> None:
@@ -466,7 +526,17 @@ def test_no_command_prints_or_writes_a_patient_field(cli_env, capsys, scanner) -
                 run_cli(capsys, collected, "export", *db, *st, *args, "--out", f"{out_dir}/")
     files = sorted(out_dir.iterdir())
     assert len(files) == len(kit.chart_names()) * 2 * 5
-    for file in files:
+    # The weekly brief: one district in Hindi, the whole demo in English, in each format.
+    brief_dir = folder / "briefs"
+    brief_dir.mkdir()
+    for lang, where in (("hi", ["--district", DISTRICT]), ("en", [])):
+        for fmt in ("pdf", "png", "html"):
+            out = brief_dir / f"brief-{lang}.{fmt}"
+            args = [*period, *where, "--lang", lang, "--format", fmt, "--out", str(out)]
+            run_cli(capsys, collected, "brief", *db, *st, *args)
+    briefs = sorted(brief_dir.iterdir())
+    assert len(briefs) == 6
+    for file in [*files, *briefs]:
         collected.add_file(f"export file {file.name}", file.read_bytes())
     assert_no_leak(collected, scanner)
 

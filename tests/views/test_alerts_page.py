@@ -163,3 +163,66 @@ def test_planned_and_scheduled_facilities_are_not_silent_on_data_quality(
     listed = set(quality.dataframe[0].value[EN("common.hfr_id")])
     assert {F1, "LIVENEVER"} <= listed
     assert not {"PLANNED", "SCHEDULED"} & listed
+
+
+AGREEMENT_ACCESS = """
+[[user]]
+email = "collector.dantewada@cg.gov.in"
+role = "collector"
+districts = [416]
+
+[[user]]
+email = "commissioner.bastar@cg.gov.in"
+role = "commissioner"
+divisions = ["Bastar"]
+
+[[user]]
+email = "ministry@cg.gov.in"
+role = "ministry"
+"""
+CEILINGS = {
+    "collector.dantewada@cg.gov.in": frozenset({416}),
+    "commissioner.bastar@cg.gov.in": frozenset({414, 649}),  # Dantewada moved to Raipur
+    "ministry@cg.gov.in": None,
+}
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_the_page_and_the_brief_list_the_same_alerts_under_every_ceiling(
+    two_division_store: str, tmp_path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """On the two-division store as of 10 February 2025 with a target of 99 %: both
+    facilities silent, every district with registrations below target. What the Alerts page
+    lists for a collector, a commissioner and the ministry is what their brief lists, row
+    for row, in each language; and each sees only the alerts of their own districts."""
+    from press.brief import BriefScope, make_brief, named_period
+
+    store = store_engine(two_division_store)
+    evaluate_alerts(store, as_of=date(2025, 2, 10))
+    (tmp_path / "access.toml").write_text(AGREEMENT_ACCESS, encoding="utf-8")
+    secrets = tmp_path / "dashboard.toml"
+    secrets.write_text(
+        f'[access]\nroles_file = "{tmp_path / "access.toml"}"\n'
+        f'audit_log = "{tmp_path / "audit.jsonl"}"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(secrets))
+    seen = {}
+    for email, ceiling in CEILINGS.items():
+        at = open_as(email, PAGE, {**JANUARY, "lang": lang})
+        link = Words(lang)("alerts.link")
+        page = [{k: v for k, v in row.items() if k != link} for row in _rows(at)]
+        brief = make_brief(
+            store, BriefScope(allowed=ceiling), named_period("last-week", date(2025, 2, 3)), lang
+        )
+        listed = brief.alerts.to_dict("records")
+        assert page == listed, email
+        seen[email] = {row[Words(lang)("alerts.where")] for row in page}
+    store.dispose()
+    dantewada = {"CHC Test"}  # no Hindi name in the registry: shown in English
+    collector = seen["collector.dantewada@cg.gov.in"]
+    commissioner = seen["commissioner.bastar@cg.gov.in"]
+    assert collector == dantewada
+    assert commissioner == {"District Hospital Test" if lang == "en" else "जिला चिकित्सालय"}
+    assert collector | commissioner == seen["ministry@cg.gov.in"]

@@ -4,8 +4,9 @@ On the full demo, everything the dashboard and its command line hand out is coll
 scanned: every page's elements in Hindi and English under several filter states (text,
 tables, chart specs and their data, map data, the files of every download button); the
 Press kit's files (SVG text, CSV, the XLSX's XML, headlines, PNG text chunks); the
-command line's output and files (the weekly brief's PDF, PNG and HTML among them); the audit log; everything written to Python logging at
-DEBUG; and the messages of a wrong database URL, a missing table and bad filter values.
+command line's output and files (the weekly brief's PDF, PNG and HTML among them); the
+audit log; everything written to Python logging at DEBUG; and the messages of a wrong
+database URL, a missing table and bad filter values.
 
 What counts as a leak (see ``Scanner``): a run of 14 or more digits once spaces and hyphens
 between digit groups are removed (an ABHA number however it is written); a registration id

@@ -26,6 +26,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from access.audit import IST, FileAuditLog, StoreAuditLog
+from cli.alerts import after_refresh
 from data_access import queries, source_profile
 from data_access.alerts import Evaluation
 from data_access.config import (
@@ -50,7 +51,6 @@ from data_access.spark_refresh import PARTITIONINGS
 from data_access.store import store_is_built
 from i18n import LANGUAGES
 from metrics.adoption import with_adoption_rate
-from metrics.alerts import after_refresh
 from metrics.periods import data_window, within_data
 
 PROG = "ehospital-dashboard"

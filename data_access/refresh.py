@@ -1073,7 +1073,7 @@ def refresh(
     ``aggregator``: where the windows are aggregated when not in the source (Spark);
     everything else — which days, the one transaction of the store — is the same.
     ``after_refresh``: run on the store once the refresh has committed (the alerts'
-    evaluation, ``metrics.alerts.evaluate_alerts``, which this layer cannot import). Its
+    evaluation, ``cli.alerts.evaluate_alerts``, which this layer cannot import). Its
     failure does not undo the refresh: it is logged as a warning and reported in
     ``RefreshReport.after_failed``.
     """

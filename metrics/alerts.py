@@ -8,28 +8,22 @@ know); ``scope_code`` (the HFR ID, the LGD code as text, or ``all``); ``district
 district whose users may see it; None for ``all``); and ``figures``, the numbers that
 raised it (plain numbers, ISO days and None only: they are stored as JSON).
 
-:func:`evaluate_alerts` reads those counts from the analytics store, runs every rule and
-records what it found (``data_access.alerts``). It runs after each refresh: the refresh
-(``data_access``, below this layer) takes it as its ``after_refresh`` step,
-:func:`after_refresh` binding it to the settings.
+:func:`find_alerts` runs every rule on one :class:`AlertCounts`. Reading those counts from
+the analytics store and recording the outcome is ``cli.alerts.evaluate_alerts``, run after
+each refresh.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-import sqlalchemy as sa
 
-from data_access import alerts as stored
-from data_access import queries
-from data_access.config import AlertSettings, Settings
-from data_access.queries import Period
+from data_access.config import AlertSettings
 from metrics.adoption import adoption_rate, with_adoption_rate
-from metrics.periods import recent_full_months
 from metrics.quality import below_usual, silent_facilities
 from metrics.trend import projection
 
@@ -72,7 +66,7 @@ def _alert(rule: str, kind: str, code: Any, district: Any, figures: dict) -> dic
     }
 
 
-def _districts_of(facilities: pd.DataFrame) -> dict[str, int]:
+def districts_of_facilities(facilities: pd.DataFrame) -> dict[str, int]:
     return {
         str(f): int(d)
         for f, d in zip(facilities["facility_id"], facilities["district_lgd"], strict=True)
@@ -148,7 +142,7 @@ def below_usual_alerts(
     Figures: ``recent_mean``, ``usual_mean``, ``ratio``, ``recent_days``, ``baseline_days``.
     """
     quiet = below_usual(daily, as_of, recent_days, baseline_days, fraction)
-    districts = _districts_of(facilities)
+    districts = districts_of_facilities(facilities)
     rows = [
         _alert(
             "below_usual",
@@ -377,7 +371,7 @@ def find_alerts(
         settings.below_usual_fraction,
     )
     quiet = quiet[~quiet["scope_code"].isin(set(silent["scope_code"]))]
-    districts = _districts_of(registry)
+    districts = districts_of_facilities(registry)
 
     def dropped(
         of: tuple[pd.DataFrame, pd.DataFrame], kind: str, district_of: Mapping
@@ -415,111 +409,3 @@ def find_alerts(
         ),
     ]
     return pd.concat([f for f in found if not f.empty] or [_frame([])], ignore_index=True)
-
-
-# --- from the store ------------------------------------------------------------------------------
-def _quality_by_district(
-    store: sa.Engine, period: Period, districts: Mapping[str, int], registrations: pd.DataFrame
-) -> dict[str, pd.DataFrame]:
-    """Per watched kind: district_lgd, rows, registrations in ``period``; rows of unknown
-    facilities under a district_lgd of None, against every registration."""
-    per_facility = queries.data_quality_counts(store, period, by_facility=True)
-    per_facility = per_facility[per_facility["kind"].isin(QUALITY_KINDS)]
-    counted = {
-        int(d): int(n)
-        for d, n in zip(
-            registrations["district_lgd"], registrations["opd_registrations"], strict=True
-        )
-    }
-    out = {}
-    for kind in QUALITY_KINDS:
-        of_kind = per_facility[per_facility["kind"] == kind]
-        if kind == "unknown_facility":
-            frame = pd.DataFrame(
-                {
-                    "district_lgd": [None],
-                    "rows": [int(of_kind["rows"].sum())],
-                    "registrations": [sum(counted.values())],
-                }
-            )
-        else:
-            lgd = of_kind["facility_id"].map(districts)
-            rows = of_kind.assign(district_lgd=lgd).dropna(subset=["district_lgd"])
-            by_district = rows.groupby("district_lgd")["rows"].sum()
-            frame = pd.DataFrame(
-                {
-                    "district_lgd": list(counted),
-                    "rows": [int(by_district.get(d, 0)) for d in counted],
-                    "registrations": list(counted.values()),
-                }
-            )
-        out[kind] = frame
-    return out
-
-
-def alert_counts(store: sa.Engine, settings: AlertSettings, as_of: date) -> AlertCounts:
-    """The counts every rule reads, from the analytics store (aggregates only, never the
-    registration table), over the whole store: no scope, no ceiling. Who may see which
-    alert is decided where alerts are read (``data_access.alerts.open_alerts``)."""
-    facilities = queries.facilities(store)[["facility_id", "district_lgd", "ehospital_go_live"]]
-    districts = _districts_of(facilities)
-    usual = Period(as_of - timedelta(days=settings.recent_days + settings.baseline_days - 1), as_of)
-    daily = queries.registration_counts(store, usual, by=["facility"], grain="day").rename(
-        columns={"period_start": "day", "opd_registrations": "registrations"}
-    )[["facility_id", "day", "registrations"]]
-    previous, current = comparison_periods(as_of, settings.adoption_period_days)
-    before, now = Period(*previous), Period(*current)
-    by_district = tuple(
-        queries.registration_counts(store, p, by=["district"]) for p in (before, now)
-    )
-    quality_before = _quality_by_district(store, before, districts, by_district[0])
-    quality_now = _quality_by_district(store, now, districts, by_district[1])
-    trend = Period(*recent_full_months(as_of, settings.trend_months))
-    return AlertCounts(
-        as_of=as_of,
-        facilities=facilities,
-        last_registration=queries.last_registration_days(store),
-        daily=daily,
-        by_facility=(
-            queries.registration_counts(store, before, by=["facility"]),
-            queries.registration_counts(store, now, by=["facility"]),
-        ),
-        by_district=(by_district[0], by_district[1]),
-        monthly=queries.registration_counts(store, trend, by=["district"], grain="month"),
-        quality={k: (quality_before[k], quality_now[k]) for k in QUALITY_KINDS},
-        periods=(previous, current),
-    )
-
-
-def evaluate_alerts(
-    store: sa.Engine,
-    settings: AlertSettings | None = None,
-    target_percent: float | None = None,
-    as_of: date | None = None,
-) -> stored.Evaluation:
-    """Run every rule on the store as of ``as_of`` (by default the data's last day) and
-    record the outcome: new alerts opened, those still raised brought up to date, those no
-    longer raised closed. Idempotent: a second run on the same store changes nothing.
-
-    ``settings``: ``[alerts]`` (defaults when None); ``target_percent``: ``[dashboard]
-    adoption_target_percent`` (60 when None)."""
-    from data_access.config import DEFAULT_ADOPTION_TARGET_PERCENT
-
-    settings = settings or AlertSettings()
-    target = DEFAULT_ADOPTION_TARGET_PERCENT if target_percent is None else target_percent
-    if as_of is None:
-        as_of = queries.data_span(store)[1]
-    if as_of is None:  # no registration at all: nothing to judge, nothing changed
-        return stored.Evaluation(as_of=None)
-    found = find_alerts(alert_counts(store, settings, as_of), settings, target)
-    return stored.record_alerts(store, found, as_of)
-
-
-def after_refresh(settings: Settings) -> Callable[[sa.Engine], stored.Evaluation]:
-    """The step to run after every refresh (``refresh(…, after_refresh=…)``): the alerts
-    evaluated under ``settings``' ``[alerts]`` and adoption target."""
-
-    def evaluate(store: sa.Engine) -> stored.Evaluation:
-        return evaluate_alerts(store, settings.alerts, settings.adoption_target_percent)
-
-    return evaluate

@@ -16,13 +16,13 @@ import pytest
 import sqlalchemy as sa
 from conftest import F1, F2, _row
 
+from cli.alerts import evaluate_alerts
 from data_access import alerts as stored
 from data_access.config import AlertSettings
 from data_access.contract import source_metadata
 from data_access.engines import source_engine, store_engine
 from data_access.queries import Scope
 from data_access.refresh import refresh
-from metrics.alerts import evaluate_alerts
 
 NOW = datetime(2026, 11, 26, 12, 0)
 
@@ -271,8 +271,8 @@ def test_every_rule_reads_its_counts_from_the_store(tmp_path: Path) -> None:
 
 
 def test_after_refresh_takes_the_settings(stores, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from cli.alerts import after_refresh
     from data_access.config import load_settings
-    from metrics.alerts import after_refresh
 
     source_url, store = stores
     secrets = tmp_path / "secrets.toml"

@@ -13,9 +13,9 @@ from test_access import USERS, access_config, assert_nothing_of_bastar, open_as 
 from test_languages import visible_text
 from views_helpers import JANUARY, open_page
 
+from cli.alerts import evaluate_alerts
 from data_access.engines import store_engine
 from i18n import Words
-from metrics.alerts import evaluate_alerts
 
 PAGE = "views/alerts.py"
 EN, HI = Words("en"), Words("hi")

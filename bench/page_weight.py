@@ -130,20 +130,23 @@ class Certificate:
     certificate error merely ignored, chromium would not cache)."""
 
 
-def throwaway_certificate(folder: Path) -> Certificate:
-    """A self-signed certificate for 127.0.0.1, valid for a day."""
+def throwaway_certificate(folder: Path, name: str = "proxy", *, ca: bool = False) -> Certificate:
+    """A self-signed certificate for 127.0.0.1, valid for a day: ``<name>.crt`` and
+    ``<name>.key`` in ``folder``. ``ca``: marked as a CA (basic constraints), so that
+    Python's ``ssl`` accepts it as the trust anchor of its own server
+    (tests/press/test_brief_mail.py's SMTP server); chromium trusts it by its key."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.now(UTC)
-    certificate = (
+    builder = (
         x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
+        .subject_name(subject)
+        .issuer_name(subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(minutes=5))
@@ -152,9 +155,13 @@ def throwaway_certificate(folder: Path) -> Certificate:
             x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
             critical=False,
         )
-        .sign(key, hashes.SHA256())
     )
-    cert, key_file = folder / "proxy.crt", folder / "proxy.key"
+    if ca:
+        builder = builder.add_extension(
+            x509.BasicConstraints(ca=True, path_length=None), critical=True
+        )
+    certificate = builder.sign(key, hashes.SHA256())
+    cert, key_file = folder / f"{name}.crt", folder / f"{name}.key"
     cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     key_file.write_bytes(
         key.private_bytes(

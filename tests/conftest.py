@@ -342,6 +342,22 @@ def demo_on_sqlite(full_demo, tmp_path_factory) -> tuple[str, str]:
     return source_url, store_url
 
 
+@pytest.fixture(scope="session")
+def small_bastar_store(tmp_path_factory: pytest.TempPathFactory) -> sa.Engine:
+    """The Bastar demo at a twentieth of its volume from April 2026, its store refreshed
+    (the brief's and its sending's tests): every district and facility with its names, in a
+    few seconds. Shared, so built once (its tests run on one worker: ``_worker_group``)."""
+    from demo.generator import generate_demo
+
+    folder = tmp_path_factory.mktemp("small-bastar")
+    generate_demo(folder / "demo.sqlite", volume_scale=0.05, start=date(2026, 4, 1))
+    source = source_engine(sqlite_url(folder / "demo.sqlite"))
+    engine = store_engine(sqlite_url(folder / "analytics.sqlite"))
+    refresh(source, engine, now=DEMO_NOW)
+    source.dispose()
+    return engine
+
+
 # --- the statewide demo, served as the demo ------------------------------------------------------
 STATE_DEMO_SCALE = 0.1
 """The served statewide demo's volume: all 33 districts, five divisions and 175 facilities
@@ -592,8 +608,8 @@ def _worker_group(item: pytest.Item) -> str | None:
     """The tests that must not run beside each other on two workers, by what they share:
     a dashboard server and chromium (every browser test, and the wheel's served page),
     Spark (a cluster's master and workers, or a local session: JVMs that each want the
-    machine's cores), the full demo copied into PostgreSQL (built once, not once a
-    worker)."""
+    machine's cores), the full demo copied into PostgreSQL and the small Bastar store (built
+    once, not once a worker)."""
     path = Path(str(item.fspath))
     names = set(getattr(item, "fixturenames", ()))
     if "e2e" in path.parts or path.name == "test_wheel_install.py":
@@ -602,6 +618,8 @@ def _worker_group(item: pytest.Item) -> str | None:
         return "spark"
     if "demo_on_postgresql" in names:
         return "demo_on_postgresql"
+    if "small_bastar_store" in names:
+        return "small_bastar_store"
     return None
 
 

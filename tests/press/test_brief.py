@@ -10,7 +10,7 @@ import io
 import re
 import shutil
 import subprocess
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -19,11 +19,10 @@ from conftest import IN_CI
 from PIL import Image, ImageFont
 
 from data_access import queries
-from data_access.config import PROJECT_ROOT, sqlite_url
-from data_access.engines import source_engine, store_engine
+from data_access.config import PROJECT_ROOT
+from data_access.engines import store_engine
 from data_access.errors import BadFilter
 from data_access.queries import Period, Scope
-from data_access.refresh import refresh
 from i18n import Words
 from i18n.headlines import registration_headline
 from metrics.adoption import adoption_rate
@@ -52,18 +51,9 @@ needs_poppler = pytest.mark.usefixtures("poppler")
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory):
-    """The Bastar demo at a twentieth of its volume, from April 2026: every district and
-    facility with its names, in a few seconds."""
-    from demo.generator import generate_demo
-
-    folder = tmp_path_factory.mktemp("brief")
-    generate_demo(folder / "demo.sqlite", volume_scale=0.05, start=date(2026, 4, 1))
-    source = source_engine(sqlite_url(folder / "demo.sqlite"))
-    engine = store_engine(sqlite_url(folder / "analytics.sqlite"))
-    refresh(source, engine, now=datetime(2026, 11, 26, 12))
-    source.dispose()
-    return engine
+def store(small_bastar_store):  # type: ignore[no-untyped-def]
+    """The Bastar demo at a twentieth of its volume (tests/conftest.py)."""
+    return small_bastar_store
 
 
 @pytest.fixture(scope="module")

@@ -5,31 +5,28 @@ alone and is logged; a rerun the same week sends nothing twice."""
 
 from __future__ import annotations
 
-import datetime as dt
 import email
 import email.policy
 import shutil
-import socket
 import ssl
 import subprocess
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from email.message import EmailMessage as Message
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from conftest import IN_CI
+from conftest import IN_CI, free_port
 
 from access.audit import FileAuditLog
 from access.roles import parse_access
+from bench.page_weight import throwaway_certificate
 from cli.brief_mail import send_briefs
 from data_access import queries
-from data_access.config import MailSettings, sqlite_url
-from data_access.engines import source_engine, store_engine
+from data_access.config import MailSettings
 from data_access.errors import ConfigurationError
-from data_access.refresh import refresh
 
 USER, PASSWORD = "dashboard", "s3cret-for-the-test"
 REFUSED = "bounce@cg.gov.in"
@@ -81,45 +78,6 @@ day = "friday"
 
 
 # --- the server -------------------------------------------------------------------------------
-def _certificate(folder: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1 (the test's own CA)."""
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = folder / "smtp.pem", folder / "smtp.key"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_file, key_file
-
-
 class Mailbox:
     """What the server accepted: one entry per message, with its envelope."""
 
@@ -145,19 +103,14 @@ def _authenticator(server, session, envelope, mechanism, auth_data):  # noqa: AN
     return AuthResult(success=ok)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server(tmp_path: Path) -> Iterator[tuple[Mailbox, MailSettings]]:
-    cert, key = _certificate(tmp_path)
+    certificate = throwaway_certificate(tmp_path, "smtp", ca=True)
+    cert, key = certificate.cert, certificate.key
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     mailbox = Mailbox()
-    port = _free_port()
+    port = free_port()
     controller = Controller(
         mailbox,
         hostname="127.0.0.1",
@@ -184,18 +137,9 @@ def smtp_server(tmp_path: Path) -> Iterator[tuple[Mailbox, MailSettings]]:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory):
-    """The Bastar demo at a fiftieth of its volume from September 2026: seven districts of
-    one division."""
-    from demo.generator import generate_demo
-
-    folder = tmp_path_factory.mktemp("mail")
-    generate_demo(folder / "demo.sqlite", volume_scale=0.02, start=date(2026, 9, 1))
-    source = source_engine(sqlite_url(folder / "demo.sqlite"))
-    engine = store_engine(sqlite_url(folder / "analytics.sqlite"))
-    refresh(source, engine, now=datetime(2026, 11, 26, 12))
-    source.dispose()
-    return engine
+def store(small_bastar_store):  # type: ignore[no-untyped-def]
+    """The Bastar demo at a twentieth of its volume (tests/conftest.py)."""
+    return small_bastar_store
 
 
 def _pdf_text(message: Message, tmp_path: Path) -> str:

@@ -205,7 +205,7 @@ if below == "division":  # the state: its divisions first, a level up
     )
     division_name = {
         name: w.division_names(shown_districts[shown_districts["division"] == name])
-        for name in division_of.values()
+        for name in set(division_of.values())
     }
     show_league(
         division_league,
@@ -573,17 +573,35 @@ else:
     )
 
 # --- projection to a target -----------------------------------------------------------------------
-st.subheader(w("comparison.projection_title"))
+# Projected by the units of the league above: the state's divisions, else districts.
+by_division = below == "division"
+of_unit = ".division" if by_division else ""
+st.subheader(w(f"comparison.projection_title{of_unit}"))
 target_percent = page.target_input(
     st.columns([1, 3])[0], w("comparison.target_input"), key="comparison_target"
 )
 target = target_percent / 100
 recent = Period(*recent_full_months(filters.end, TREND_MONTHS))
 recent_text = f"{w.month_year(recent.start)} – {w.month_year(recent.end)}"
-monthly = with_adoption_rate(data.counts(recent, filters.scope, by=["district"], grain="month"))
+monthly = data.counts(recent, filters.scope, by=["district"], grain="month")
+if by_division:
+    unit_header = w("filters.division")
+    units = sorted(set(division_of.values()))
+    unit_names = division_name
+    monthly = rolled_up(monthly, "district_lgd", division_of, "division", also=["period_start"])
+    monthly = with_adoption_rate(monthly.rename(columns={"division": "unit"}))
+    unit_colours = alt.Scale(
+        domain=[unit_names[u] for u in units], range=list(charts.DISTRICT_PALETTE[: len(units)])
+    )
+else:
+    unit_header = district
+    units = list(shown_districts["lgd_code"])
+    unit_names = district_names
+    monthly = with_adoption_rate(monthly.rename(columns={"district_lgd": "unit"}))
+    unit_colours = charts.district_colours(monthly["unit"], district_names)
 st.caption(
     w(
-        "comparison.projection_caption",
+        f"comparison.projection_caption{of_unit}",
         months=TREND_MONTHS,
         start=w.month_year(recent.start),
         end=w.month_year(recent.end),
@@ -591,22 +609,22 @@ st.caption(
         not_at_trend=w("comparison.projection.not_at_trend"),
     )
 )
-rates_by_district = {
-    lgd: rows.set_index("period_start")["abha_share"].dropna().sort_index()
-    for lgd, rows in monthly.groupby("district_lgd")
+rates_by_unit = {
+    unit: rows.set_index("period_start")["abha_share"].dropna().sort_index()
+    for unit, rows in monthly.groupby("unit")
 }
-latest_rate = {lgd: rates.iloc[-1] for lgd, rates in rates_by_district.items() if not rates.empty}
+latest_rate = {unit: rates.iloc[-1] for unit, rates in rates_by_unit.items() if not rates.empty}
 no_rates = pd.Series(dtype="float64")
 latest, reaches = w("comparison.latest_adoption"), w("comparison.reaches", target=target_percent)
 projections = pd.DataFrame(
     {
-        district: shown_districts["lgd_code"].map(district_names).to_numpy(),
-        latest: shown_districts["lgd_code"].map(latest_rate).to_numpy(dtype="float64"),
+        unit_header: [unit_names[u] for u in units],
+        latest: np.array([latest_rate.get(u, np.nan) for u in units], dtype="float64"),
         reaches: [
             projection_text(
-                projection(rates_by_district.get(lgd, no_rates), target, recent_months=TREND_MONTHS)
+                projection(rates_by_unit.get(u, no_rates), target, recent_months=TREND_MONTHS)
             )
-            for lgd in shown_districts["lgd_code"]
+            for u in units
         ],
     }
 )
@@ -621,7 +639,7 @@ with left:
     table_downloads(
         projections,
         what=f"target-projection-{target_percent}-percent",
-        title=w("comparison.projection_table_title", target=target_percent),
+        title=w(f"comparison.projection_table_title{of_unit}", target=target_percent),
         key="comparison_projection",
     )
 if monthly.empty:
@@ -630,7 +648,7 @@ else:
     target_name = w("comparison.target")
     trend_drawn = pd.DataFrame(
         {
-            district: monthly["district_lgd"].map(district_names).to_numpy(),
+            unit_header: monthly["unit"].map(unit_names).to_numpy(),
             month: pd.to_datetime(monthly["period_start"]).to_numpy(),
             opd: monthly["opd_registrations"].to_numpy(),
             linked: monthly["abha_linked"].to_numpy(),
@@ -655,13 +673,10 @@ else:
                 scale=alt.Scale(zero=False),
             ),
             color=alt.Color(
-                field=field(district),
-                type="nominal",
-                title=district,
-                scale=charts.district_colours(monthly["district_lgd"], district_names),
+                field=field(unit_header), type="nominal", title=unit_header, scale=unit_colours
             ),
             tooltip=[
-                alt.Tooltip(field=field(district), type="nominal", title=district),
+                alt.Tooltip(field=field(unit_header), type="nominal", title=unit_header),
                 alt.Tooltip(field=field(month), type="temporal", title=month, format="%b %Y"),
                 alt.Tooltip(field=field(opd), type="quantitative", title=opd, format=","),
                 alt.Tooltip(

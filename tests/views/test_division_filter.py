@@ -7,6 +7,7 @@ Hospital Test, F1) and Sukma (649); Raipur division = Dantewada (416, CHC Test, 
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -124,6 +125,49 @@ def test_the_comparison_of_the_state_ranks_its_divisions_first(two_division_stor
     # one division in view: no division table, the districts come first
     at = open_page("views/comparison.py", RAIPUR_ONLY)
     assert list(at.dataframe[0].value.columns)[0] == EN("common.district")
+
+
+def _colour_titles(spec: object) -> list[str]:
+    """The titles of a Vega-Lite spec's colour encodings, layers included."""
+    if isinstance(spec, list):
+        return [t for item in spec for t in _colour_titles(item)]
+    if not isinstance(spec, dict):
+        return []
+    own = [spec["encoding"]["color"]["title"]] if "color" in spec.get("encoding", {}) else []
+    return own + [t for key, v in spec.items() if key != "encoding" for t in _colour_titles(v)]
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_the_state_projects_its_divisions_to_the_target(two_division_store: str, lang: str) -> None:
+    """The projection follows the league: the state's divisions (their districts'
+    registrations together), not its districts; January's adoption is F1's 2 of 5 for
+    Bastar division, F2's 0 of 2 for Raipur's. One division in view: its districts."""
+    w = Words(lang)
+    at = open_page("views/comparison.py", {**JANUARY, "lang": lang})
+    assert not at.exception, at.exception
+    reaches = w("comparison.reaches", target=60)
+    (table,) = [d.value for d in at.dataframe if reaches in d.value.columns]
+    latest = w("comparison.latest_adoption")
+    league = at.dataframe[0].value  # the divisions' league: their names as the page gives them
+    opd = dict(
+        zip(league[w("filters.division")], league[w("figure.opd_registrations")], strict=True)
+    )
+    (bastar,) = [name for name, n in opd.items() if n == WORKED_JANUARY["F1"]["opd_registrations"]]
+    (raipur,) = [name for name, n in opd.items() if n == WORKED_JANUARY["F2"]["opd_registrations"]]
+    assert list(table.columns)[0] == w("filters.division")
+    assert dict(zip(table[w("filters.division")], table[latest], strict=True)) == {
+        bastar: 2 / 5,
+        raipur: 0 / 2,
+    }
+    assert w("comparison.projection_title.division") in [h.value for h in at.subheader]
+    trend_title = w("comparison.trend_title", target=60)
+    specs = [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+    (trend,) = [s for s in specs if trend_title in json.dumps(s, ensure_ascii=False)]
+    assert _colour_titles(trend) == [w("filters.division")]
+    at = open_page("views/comparison.py", {**RAIPUR_ONLY, "lang": lang})
+    (table,) = [d.value for d in at.dataframe if reaches in d.value.columns]
+    assert list(table.columns)[0] == w("common.district")
 
 
 def _division_borders(at) -> list[dict]:  # type: ignore[no-untyped-def]

@@ -335,10 +335,19 @@ DEMO_NOW = datetime(2026, 11, 26, 12, 0)
 
 @pytest.fixture(scope="session")
 def demo_on_sqlite(full_demo, tmp_path_factory) -> tuple[str, str]:
+    """The full demo's source and its store, refreshed and its alerts evaluated (default
+    ``[alerts]``) as ``make run`` serves it (the command line's refresh runs the rules)."""
+    from cli.alerts import evaluate_alerts
+
     out, _ = full_demo
     source_url = sqlite_url(out)
     store_url = sqlite_url(tmp_path_factory.mktemp("store") / "analytics.sqlite")
-    refresh(source_engine(source_url), store_engine(store_url), now=DEMO_NOW)
+    refresh(
+        source_engine(source_url),
+        store_engine(store_url),
+        now=DEMO_NOW,
+        after_refresh=lambda store: evaluate_alerts(store),
+    )
     return source_url, store_url
 
 

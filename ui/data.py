@@ -48,9 +48,29 @@ def limited(scope: Scope = EVERYWHERE) -> Scope:
     return scope.limited_to(auth.allowed_districts())
 
 
-def refresh_token() -> str:
-    """Changes whenever a refresh lands: part of every cache key below."""
+def _store_token() -> str:
     return queries.store_state(store()).get("refreshed_at", "")
+
+
+def refresh_token() -> str:
+    """Changes whenever a refresh lands: part of every cache key below. Read from the store
+    once a run (the frame's ``begin_run`` starts each run afresh): a page's dozens of
+    cached calls cost one query, not one each, and every figure of a run is of the same
+    refresh."""
+    memo = run_memo()
+    url = store_url()
+    if ("refresh_token", url) not in memo:
+        memo["refresh_token", url] = _store_token()
+    return memo["refresh_token", url]
+
+
+def run_memo() -> dict:
+    """What this script run has worked out once for all its elements (emptied at the top
+    of every run by ``begin_run``)."""
+    memo = st.session_state.get(_RUN_MEMO)
+    if memo is None:
+        memo = st.session_state[_RUN_MEMO] = {}
+    return memo
 
 
 # --- when the store does not answer -----------------------------------------------------------
@@ -63,6 +83,7 @@ def refresh_token() -> str:
 # message. The frame (app.py) says what is unavailable and from when the figures are, and
 # the page polls the store and reruns by itself once it answers.
 _TROUBLE = "_store_trouble"
+_RUN_MEMO = "_run_memo"
 STORE_ERRORS = (sa.exc.DBAPIError, DatabaseUnavailable)
 _last_token: dict[str, str] = {}
 """Per store URL, the refresh token of the store's last answer in this server process."""
@@ -71,6 +92,7 @@ _last_token: dict[str, str] = {}
 def begin_run() -> None:
     """Called by the frame at the start of every run: the store gets a new chance."""
     st.session_state[_TROUBLE] = None
+    st.session_state[_RUN_MEMO] = {}
 
 
 def trouble() -> tuple[StoreUnavailable, str | None] | None:
@@ -128,7 +150,7 @@ def _read(name: str, compute: Callable[..., T], *args: object) -> T:
 def store_answers() -> bool:
     """Whether the store answers now (for the page waiting for it to come back)."""
     try:
-        refresh_token()
+        _store_token()
     except STORE_ERRORS:
         return False
     return True

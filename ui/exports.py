@@ -123,8 +123,25 @@ def _scope_names(w: Words) -> tuple[str, str]:
 
 
 def export_context() -> ExportContext:
-    """The caption parts of the page in force (filters, language, data as of)."""
+    """The caption parts of the page in force (filters, language, data as of): worked out
+    once a run for each scope and period the page's files are of (a page has a dozen
+    tables and charts, each asking)."""
     w = words()
+    key = (
+        "export_context",
+        w.lang,
+        _days(),
+        st.session_state.get(_PAGE_SCOPE),
+        _page(),
+        st.session_state["filters"],  # frozen: its value, not the object
+    )
+    memo = data.run_memo()
+    if key not in memo:
+        memo[key] = _export_context(w)
+    return memo[key]
+
+
+def _export_context(w: Words) -> ExportContext:
     scope, scope_en = _scope_names(w)
     _, as_of = data.data_span()
     return ExportContext(

@@ -28,6 +28,7 @@ PAGES = {
     "facility": ("facility", ["chart"]),
     "press-kit": ("press-kit", ["image"]),
     "data-quality": ("data-quality", []),
+    "alerts": ("alerts", []),
     "about": ("about", []),
 }
 QUERY = "?period=custom&from=2025-05-01&to=2025-07-31"

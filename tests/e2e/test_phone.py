@@ -134,7 +134,7 @@ REACHING_PAST = """() => {
 }"""
 
 
-@pytest.mark.parametrize("path", ["scorecard", "rollout"])
+@pytest.mark.parametrize("path", ["scorecard", "rollout", "alerts"])
 def test_scorecard_and_rollout_fit_the_screen(phone, path: str) -> None:  # type: ignore[no-untyped-def]
     _open_on_the_phone(phone, path)
     assert phone.locator("[data-testid='stException']").count() == 0

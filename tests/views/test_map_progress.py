@@ -154,3 +154,37 @@ def test_the_frame_names_a_menu_item_and_says_loading_in_the_language(
     # No spinner around the page's run: its placeholder left the page's elements as
     # skeletons under load (tests/e2e/test_load.py).
     assert loading not in [args[0] for args, _ in spinners]
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_a_run_asks_the_store_for_its_refresh_once_and_sees_the_next(
+    worked_store: str, worked_source_url: str, calls
+) -> None:
+    """Every cached read is keyed by the store's refresh time: read once a run, not once a
+    read (on PostgreSQL each was a round trip, a tenth of a warm run). A refresh landing
+    between two runs is in the next one's figures."""
+    from conftest import DEMO_NOW
+
+    import ui.data
+    from data_access.engines import source_engine, store_engine
+    from data_access.refresh import refresh
+
+    asked = calls(ui.data.queries, "store_state")
+    at = open_page("views/comparison.py", JANUARY)
+    assert not at.exception, at.exception
+    for page in ("views/comparison.py", "views/overview.py", "views/trends.py"):
+        before = len(asked)
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        assert len(asked) - before == 1, f"{page}: {len(asked) - before} reads of the store state"
+    first = at.session_state["_run_memo"]
+    token = next(v for k, v in first.items() if k[0] == "refresh_token")
+    refresh(
+        source_engine(worked_source_url),
+        store_engine(worked_store),
+        now=DEMO_NOW.replace(hour=DEMO_NOW.hour + 1),
+        full=True,
+    )
+    at.run()
+    again = next(v for k, v in at.session_state["_run_memo"].items() if k[0] == "refresh_token")
+    assert again != token, "the next run reads the refresh that landed"

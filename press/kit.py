@@ -89,14 +89,24 @@ class RenderedFigure:
             return render.svg_to_png(self.svg, PNG_SCALE)
         if extension == "svg":
             return render.embed_font(self.svg).encode("utf-8")
-        if extension == "csv":
-            return csv_bytes(self.data, lang=self.lang)
-        if extension == "xlsx":
-            return xlsx_bytes(self.data, self.caption, lang=self.lang)
-        raise ValueError(f"unknown format {extension!r}; choose from {', '.join(FORMATS)}")
+        return _table_file(extension, self.data, self.caption, self.lang)
 
     def headlines_text(self) -> str:
-        return "\n".join(self.headlines) + "\n"
+        return _headlines_text(self.headlines)
+
+
+def _table_file(extension: str, data: pd.DataFrame, caption: Caption, lang: str) -> bytes:
+    """The figure's data as CSV or XLSX: no drawing needed."""
+    if extension == "csv":
+        return csv_bytes(data, lang=lang)
+    if extension == "xlsx":
+        return xlsx_bytes(data, caption, lang=lang)
+    raise ValueError(f"unknown format {extension!r}; choose from {', '.join(FORMATS)}")
+
+
+def _headlines_text(headlines: Sequence[str]) -> str:
+    """The headlines as the ``txt`` file: one a line."""
+    return "\n".join(headlines) + "\n"
 
 
 @dataclass(frozen=True)
@@ -144,13 +154,10 @@ class KitFigure:
         for the PNG and the SVG."""
         if extension in ("png", "svg"):
             return self.rendered().file(extension)
-        undrawn = RenderedFigure(
-            self.name, "", self.data, self.caption, self.headlines, self.words.lang, self.period, {}
-        )
-        return undrawn.file(extension)
+        return _table_file(extension, self.data, self.caption, self.words.lang)
 
     def headlines_text(self) -> str:
-        return "\n".join(self.headlines) + "\n"
+        return _headlines_text(self.headlines)
 
 
 @dataclass(frozen=True)

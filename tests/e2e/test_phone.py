@@ -86,9 +86,17 @@ def _plot_and_legend(chart) -> tuple[dict, dict | None]:  # type: ignore[no-unty
     return box, legends.first.bounding_box() if legends.count() else None
 
 
+PAGES_WITHOUT_CHARTS = {"alerts"}
+
+
 def _open_on_the_phone(phone, path: str) -> None:  # type: ignore[no-untyped-def]
     phone.goto(phone.url.split("?")[0].rsplit("/", 1)[0] + f"/{path}{QUERY}&lang=en")
-    phone.wait_for_selector("[data-testid='stVegaLiteChart'] svg", timeout=60_000)
+    drawn = (
+        "[data-testid='stDataFrame']"
+        if path in PAGES_WITHOUT_CHARTS
+        else "[data-testid='stVegaLiteChart'] svg"
+    )
+    phone.wait_for_selector(drawn, timeout=60_000)
     phone.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
     phone.wait_for_timeout(1500)
 

@@ -86,16 +86,13 @@ def _plot_and_legend(chart) -> tuple[dict, dict | None]:  # type: ignore[no-unty
     return box, legends.first.bounding_box() if legends.count() else None
 
 
-PAGES_WITHOUT_CHARTS = {"alerts"}
+DRAWN_LAST = {"alerts": "[data-testid='stExpander']"}  # its table, under the cards
+"""What a page without a chart draws last, to wait for."""
 
 
 def _open_on_the_phone(phone, path: str) -> None:  # type: ignore[no-untyped-def]
     phone.goto(phone.url.split("?")[0].rsplit("/", 1)[0] + f"/{path}{QUERY}&lang=en")
-    drawn = (
-        "[data-testid='stDataFrame']"
-        if path in PAGES_WITHOUT_CHARTS
-        else "[data-testid='stVegaLiteChart'] svg"
-    )
+    drawn = DRAWN_LAST.get(path, "[data-testid='stVegaLiteChart'] svg")
     phone.wait_for_selector(drawn, timeout=60_000)
     phone.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
     phone.wait_for_timeout(1500)

@@ -226,3 +226,22 @@ def test_the_page_and_the_brief_list_the_same_alerts_under_every_ceiling(
     assert collector == dantewada
     assert commissioner == {"District Hospital Test" if lang == "en" else "जिला चिकित्सालय"}
     assert collector | commissioner == seen["ministry@cg.gov.in"]
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_each_alert_is_a_card_with_its_place_words_and_a_button(worked_store: str, lang) -> None:
+    """On a phone a table's long sentence is cut at the screen's edge: each alert is also
+    a card with the place, the sentence, since when and a button to the facility."""
+    _evaluate(worked_store)
+    w = Words(lang)
+    at = open_page(PAGE, {**JANUARY, "lang": lang})
+    assert not at.exception, at.exception
+    (alert,) = _rows(at)
+    texts = [m.value for m in at.markdown]
+    assert f"**{alert[w('alerts.where')]}**" in texts
+    assert alert[w("alerts.what")] in texts
+    assert f"{w('alerts.since')}: 03-02-2025" in [c.value for c in at.caption]
+    (button,) = at.get("link_button")
+    assert button.proto.label == w("alerts.card_link.facility")
+    assert button.proto.url == alert[w("alerts.link")]

@@ -22,6 +22,7 @@ from metrics.alerts import (
     comparison_periods,
     districts_of_facilities,
     find_alerts,
+    quality_by_district,
 )
 from metrics.periods import recent_full_months
 
@@ -29,40 +30,10 @@ from metrics.periods import recent_full_months
 def _quality_by_district(
     store: sa.Engine, period: Period, districts: Mapping[str, int], registrations: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
-    """Per watched kind: district_lgd, rows, registrations in ``period``; rows of unknown
-    facilities under a district_lgd of None, against every registration."""
+    """``metrics.alerts.quality_by_district`` of the store's data-quality counts in
+    ``period``."""
     per_facility = queries.data_quality_counts(store, period, by_facility=True)
-    per_facility = per_facility[per_facility["kind"].isin(QUALITY_KINDS)]
-    counted = {
-        int(d): int(n)
-        for d, n in zip(
-            registrations["district_lgd"], registrations["opd_registrations"], strict=True
-        )
-    }
-    out = {}
-    for kind in QUALITY_KINDS:
-        of_kind = per_facility[per_facility["kind"] == kind]
-        if kind == "unknown_facility":
-            frame = pd.DataFrame(
-                {
-                    "district_lgd": [None],
-                    "rows": [int(of_kind["rows"].sum())],
-                    "registrations": [sum(counted.values())],
-                }
-            )
-        else:
-            lgd = of_kind["facility_id"].map(districts)
-            rows = of_kind.assign(district_lgd=lgd).dropna(subset=["district_lgd"])
-            by_district = rows.groupby("district_lgd")["rows"].sum()
-            frame = pd.DataFrame(
-                {
-                    "district_lgd": list(counted),
-                    "rows": [int(by_district.get(d, 0)) for d in counted],
-                    "registrations": list(counted.values()),
-                }
-            )
-        out[kind] = frame
-    return out
+    return quality_by_district(per_facility, districts, registrations)
 
 
 def alert_counts(store: sa.Engine, settings: AlertSettings, as_of: date) -> AlertCounts:

@@ -333,6 +333,46 @@ def quality_rise_alerts(
     return _frame(rows)
 
 
+def quality_by_district(
+    per_facility: pd.DataFrame, districts: Mapping[str, int], registrations: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
+    """Per watched kind: district_lgd, rows, registrations, from ``per_facility`` (the
+    data-quality counts by facility: kind, facility_id, rows) and ``registrations`` (by
+    district); rows of unknown facilities under a district_lgd of None, against every
+    registration."""
+    per_facility = per_facility[per_facility["kind"].isin(QUALITY_KINDS)]
+    counted = {
+        int(d): int(n)
+        for d, n in zip(
+            registrations["district_lgd"], registrations["opd_registrations"], strict=True
+        )
+    }
+    out = {}
+    for kind in QUALITY_KINDS:
+        of_kind = per_facility[per_facility["kind"] == kind]
+        if kind == "unknown_facility":
+            frame = pd.DataFrame(
+                {
+                    "district_lgd": [None],
+                    "rows": [int(of_kind["rows"].sum())],
+                    "registrations": [sum(counted.values())],
+                }
+            )
+        else:
+            lgd = of_kind["facility_id"].map(districts)
+            rows = of_kind.assign(district_lgd=lgd).dropna(subset=["district_lgd"])
+            by_district = rows.groupby("district_lgd")["rows"].sum()
+            frame = pd.DataFrame(
+                {
+                    "district_lgd": list(counted),
+                    "rows": [int(by_district.get(d, 0)) for d in counted],
+                    "registrations": list(counted.values()),
+                }
+            )
+        out[kind] = frame
+    return out
+
+
 # --- every rule at once --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class AlertCounts:

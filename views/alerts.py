@@ -37,7 +37,7 @@ def link(scope_kind: str, scope_code: str) -> str | None:
 
 
 shown = alerts_in_words(alerts, w, page.district_names, page.facility_names)
-what, where, since, go_to = w("alerts.what"), w("alerts.where"), w("alerts.since"), w("alerts.link")
+what, since, go_to = w("alerts.what"), w("alerts.since"), w("alerts.link")
 shown[go_to] = [
     link(kind, code) for kind, code in zip(alerts["scope_kind"], alerts["scope_code"], strict=True)
 ]

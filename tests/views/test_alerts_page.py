@@ -9,7 +9,15 @@ from datetime import date
 
 import pytest
 from conftest import F1, F2
-from test_access import USERS, access_config, assert_nothing_of_bastar, open_as  # noqa: F401
+from test_access import (  # noqa: F401
+    ACCESS,
+    USERS,
+    access_config,
+    assert_nothing_of_bastar,
+    open_as,
+)
+from test_commissioner import ACCESS as COMMISSIONERS
+from test_commissioner import BASTAR as BASTAR_COMMISSIONER
 from test_languages import visible_text
 from views_helpers import JANUARY, open_page
 
@@ -165,25 +173,11 @@ def test_planned_and_scheduled_facilities_are_not_silent_on_data_quality(
     assert not {"PLANNED", "SCHEDULED"} & listed
 
 
-AGREEMENT_ACCESS = """
-[[user]]
-email = "collector.dantewada@cg.gov.in"
-role = "collector"
-districts = [416]
-
-[[user]]
-email = "commissioner.bastar@cg.gov.in"
-role = "commissioner"
-divisions = ["Bastar"]
-
-[[user]]
-email = "ministry@cg.gov.in"
-role = "ministry"
-"""
+AGREEMENT_ACCESS = ACCESS + COMMISSIONERS  # tests/views/test_access.py, test_commissioner.py
 CEILINGS = {
-    "collector.dantewada@cg.gov.in": frozenset({416}),
-    "commissioner.bastar@cg.gov.in": frozenset({414, 649}),  # Dantewada moved to Raipur
-    "ministry@cg.gov.in": None,
+    USERS["collector"]: frozenset({416}),
+    BASTAR_COMMISSIONER: frozenset({414, 649}),  # Dantewada moved to Raipur
+    USERS["ministry"]: None,
 }
 
 
@@ -221,11 +215,11 @@ def test_the_page_and_the_brief_list_the_same_alerts_under_every_ceiling(
         seen[email] = {row[Words(lang)("alerts.where")] for row in page}
     store.dispose()
     dantewada = {"CHC Test"}  # no Hindi name in the registry: shown in English
-    collector = seen["collector.dantewada@cg.gov.in"]
-    commissioner = seen["commissioner.bastar@cg.gov.in"]
+    collector = seen[USERS["collector"]]
+    commissioner = seen[BASTAR_COMMISSIONER]
     assert collector == dantewada
     assert commissioner == {"District Hospital Test" if lang == "en" else "जिला चिकित्सालय"}
-    assert collector | commissioner == seen["ministry@cg.gov.in"]
+    assert collector | commissioner == seen[USERS["ministry"]]
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])

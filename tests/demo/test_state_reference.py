@@ -25,6 +25,7 @@ from demo.reference import (
     load_region,
 )
 from geo.boundaries import default_boundary_path, district_boundaries, points_outside_districts
+from i18n import Words
 
 # The divisions as the lead's brief for issue 18 lists them, by LGD code.
 DIVISIONS = {
@@ -105,6 +106,30 @@ def test_hindi_names_are_devanagari(state) -> None:
     assert hindi[410] == "रायपुर"
     assert hindi[755] == "खैरागढ़-छुईखदान-गंडई"
     assert hindi[756] == "मोहला-मानपुर-अंबागढ़ चौकी"
+
+
+def test_every_block_has_its_hindi_name_in_the_catalogue(state) -> None:
+    """A Hindi page names the state's blocks in Hindi (i18n blocks.po), and a block named
+    after a town of the reference lists has that town's Hindi name (Arang: आरंग)."""
+    from demo.build_state_reference import DIVISIONS as TOWNS
+
+    hi, en = Words("hi"), Words("en")
+    towns = {}
+    for _division, _first_day, districts in TOWNS:
+        for district in districts:
+            towns[district.headquarters] = district.headquarters_hi
+            towns.update({place.name_en: place.name_hi for place in district.places})
+    blocks = sorted(set(state.facilities["block"].dropna()))
+    assert len(blocks) > 100
+    untranslated = [b for b in blocks if not DEVANAGARI_TEXT.fullmatch(hi.label("block", b))]
+    assert not untranslated, untranslated
+    assert [b for b in blocks if en.label("block", b) != b] == []
+    differing = {
+        b: (hi.label("block", b), towns[b])
+        for b in blocks
+        if b in towns and hi.label("block", b) != towns[b]
+    }
+    assert not differing, differing
 
 
 def test_facility_ids_are_unique_hfr_style(state) -> None:

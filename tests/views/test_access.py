@@ -15,7 +15,7 @@ import pytest
 from conftest import F1, F2, WORKED_JANUARY
 from streamlit.testing.v1 import AppTest
 from test_languages import visible_text
-from views_helpers import JANUARY
+from views_helpers import JANUARY, use_access_file, use_settings
 
 from access.roles import PAGES_OF_ROLE
 from data_access.config import PROJECT_ROOT
@@ -64,16 +64,7 @@ TAMPERING = {
 
 @pytest.fixture
 def access_config(worked_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "access.toml").write_text(ACCESS, encoding="utf-8")
-    audit = tmp_path / "audit.jsonl"
-    secrets = tmp_path / "dashboard.toml"
-    secrets.write_text(
-        f'[access]\nroles_file = "{tmp_path / "access.toml"}"\n'
-        f'audit_log = "{audit}"\ncontact = "the NHM state office"\n',
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(secrets))
-    return audit
+    return use_access_file(ACCESS, tmp_path, monkeypatch, more='contact = "the NHM state office"\n')
 
 
 def open_as(email: str | None, page: str, params: dict, *, verified: bool = True) -> AppTest:
@@ -147,9 +138,7 @@ def test_an_unverified_email_does_not_count(access_config: Path) -> None:
 def test_sign_in_required_but_not_configured_shows_no_data(
     worked_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    secrets = tmp_path / "dashboard.toml"
-    secrets.write_text("[access]\nrequire_login = true\n", encoding="utf-8")
-    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(secrets))
+    use_settings("[access]\nrequire_login = true\n", tmp_path, monkeypatch)
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
     at.run()
     assert not at.exception

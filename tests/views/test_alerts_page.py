@@ -19,7 +19,7 @@ from test_access import (  # noqa: F401
 from test_commissioner import ACCESS as COMMISSIONERS
 from test_commissioner import BASTAR as BASTAR_COMMISSIONER
 from test_languages import visible_text
-from views_helpers import JANUARY, open_page
+from views_helpers import JANUARY, open_page, use_access_file
 
 from cli.alerts import evaluate_alerts
 from data_access.engines import store_engine
@@ -194,14 +194,7 @@ def test_the_page_and_the_brief_list_the_same_alerts_under_every_ceiling(
 
     store = store_engine(two_division_store)
     evaluate_alerts(store, as_of=date(2025, 2, 10))
-    (tmp_path / "access.toml").write_text(AGREEMENT_ACCESS, encoding="utf-8")
-    secrets = tmp_path / "dashboard.toml"
-    secrets.write_text(
-        f'[access]\nroles_file = "{tmp_path / "access.toml"}"\n'
-        f'audit_log = "{tmp_path / "audit.jsonl"}"\n',
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(secrets))
+    use_access_file(AGREEMENT_ACCESS, tmp_path, monkeypatch)
     seen = {}
     for email, ceiling in CEILINGS.items():
         at = open_as(email, PAGE, {**JANUARY, "lang": lang})

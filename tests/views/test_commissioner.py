@@ -21,7 +21,7 @@ from test_access import (
     open_as,
 )
 from test_languages import visible_text
-from views_helpers import JANUARY
+from views_helpers import JANUARY, use_access_file
 
 from access.roles import PAGES_OF_ROLE
 from i18n import Words
@@ -50,15 +50,7 @@ divisions = ["Nowhere"]    # a division the registry does not name: no district
 
 @pytest.fixture
 def two_divisions(two_division_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "access.toml").write_text(ACCESS, encoding="utf-8")
-    audit = tmp_path / "audit.jsonl"
-    secrets = tmp_path / "dashboard.toml"
-    secrets.write_text(
-        f'[access]\nroles_file = "{tmp_path / "access.toml"}"\naudit_log = "{audit}"\n',
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(secrets))
-    return audit
+    return use_access_file(ACCESS, tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 from conftest import DEMO_NOW, F1, F2
-from views_helpers import JANUARY, open_page, shown_table
+from views_helpers import JANUARY, open_page, shown_table, use_settings
 
 from data_access.engines import source_engine, store_engine
 from data_access.queries import Period, Scope, registration_counts
@@ -237,9 +237,7 @@ def test_the_threshold_comes_from_the_configuration(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text("[dashboard]\nsmall_number_threshold = 2\n")
-    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(secrets))
+    use_settings("[dashboard]\nsmall_number_threshold = 2\n", tmp_path, monkeypatch)
     at = open_page(PAGE, {**JANUARY, "facility": F1, "lang": "hi"})
     assert not at.exception, at.exception
     in_file = {
@@ -291,9 +289,7 @@ def test_the_whole_profile_in_hindi_shows_no_english(store_with_staff: str) -> N
 
 # --- the incentive rule from the settings --------------------------------------------------------
 def _with_incentive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, periods: str) -> None:
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text(periods, encoding="utf-8")
-    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(secrets))
+    use_settings(periods, tmp_path, monkeypatch)
 
 
 def incentive_row(at) -> list[object]:

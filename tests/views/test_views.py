@@ -10,7 +10,7 @@ import pytest
 from conftest import F1
 from streamlit.testing.v1 import AppTest
 from views_helpers import FILTER_STATES as SHARED_STATES
-from views_helpers import HOME, JANUARY, open_page
+from views_helpers import HOME, JANUARY, open_page, use_settings
 
 from data_access.config import PROJECT_ROOT
 from data_access.engines import store_engine
@@ -128,9 +128,7 @@ def _param(at: AppTest, key: str) -> list[str]:
 def test_a_broken_configuration_is_a_message_in_the_language(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, expected: str
 ) -> None:
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text("[dashboard]\nlookback_days = -1\n", encoding="utf-8")
-    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(secrets))
+    use_settings("[dashboard]\nlookback_days = -1\n", tmp_path, monkeypatch)
     at = open_page(HOME, {"lang": lang})
     assert not at.exception
     assert expected in at.error[0].value

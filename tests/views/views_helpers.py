@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from pathlib import Path
 
+import pytest
 from conftest import F2
 from streamlit.testing.v1 import AppTest
 
@@ -24,6 +26,31 @@ FILTER_STATES = {
     "default period, no recent data": {},
 }
 """The filter states every page is rendered under (worked example, see tests/conftest.py)."""
+
+
+def use_settings(text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The dashboard's settings file (``EHOSPITAL_SECRETS_FILE``) holds ``text`` for this
+    test; returns its path."""
+    settings = tmp_path / "dashboard.toml"
+    settings.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("EHOSPITAL_SECRETS_FILE", str(settings))
+    return settings
+
+
+def use_access_file(
+    access: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, more: str = ""
+) -> Path:
+    """The access file ``access`` (users, roles, scopes) in force for this test, through
+    settings whose ``[access]`` names it and an audit log beside it (``more``: further lines
+    of that table); returns the audit log's path."""
+    roles_file, audit = tmp_path / "access.toml", tmp_path / "audit.jsonl"
+    roles_file.write_text(access, encoding="utf-8")
+    use_settings(
+        f'[access]\nroles_file = "{roles_file}"\naudit_log = "{audit}"\n{more}',
+        tmp_path,
+        monkeypatch,
+    )
+    return audit
 
 
 def open_page(page: str, params: dict[str, str]) -> AppTest:

@@ -16,6 +16,7 @@ from metrics.alerts import (
     below_usual_alerts,
     comparison_periods,
     find_alerts,
+    quality_by_district,
     quality_rise_alerts,
     silent_alerts,
 )
@@ -219,6 +220,30 @@ def _quality(rows: dict[object, tuple[int, int]]) -> pd.DataFrame:
         [(k, n, registrations) for k, (n, registrations) in rows.items()],
         columns=["district_lgd", "rows", "registrations"],
     )
+
+
+def test_quality_counts_by_facility_add_up_by_district() -> None:
+    """FA and FB (Bastar, 414) have 3 + 4 malformed ABHA numbers, FC (Dantewada, 416) none;
+    FB 2 duplicates; 5 rows name a facility the registry does not have (FX), set against
+    all 1,000 + 500 registrations; a kind the rules do not watch is left out."""
+    per_facility = pd.DataFrame(
+        [
+            ("malformed_abha", "FA", 3),
+            ("malformed_abha", "FB", 4),
+            ("duplicate", "FB", 2),
+            ("unknown_facility", "FX", 5),
+            ("future_timestamp", "FC", 9),
+        ],
+        columns=["kind", "facility_id", "rows"],
+    )
+    districts = dict(zip(REGISTRY["facility_id"], REGISTRY["district_lgd"], strict=True))
+    registrations = pd.DataFrame({"district_lgd": [414, 416], "opd_registrations": [1000, 500]})
+    by_kind = quality_by_district(per_facility, districts, registrations)
+    assert set(by_kind) == {"malformed_abha", "duplicate", "unknown_facility"}
+    as_rows = {kind: frame.values.tolist() for kind, frame in by_kind.items()}
+    assert as_rows["malformed_abha"] == [[414, 7, 1000], [416, 0, 500]]
+    assert as_rows["duplicate"] == [[414, 2, 1000], [416, 0, 500]]
+    assert as_rows["unknown_facility"] == [[None, 5, 1500]]
 
 
 def test_malformed_abha_numbers_from_1_to_4_percent_fire_and_to_2_do_not() -> None:
